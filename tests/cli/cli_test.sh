@@ -231,6 +231,21 @@ threads)
   if diff <(norm "$T/j1") <(norm "$T/j4") >/dev/null; then pass "-j1 and -j4 give identical output"; else fail "-j1 and -j4 differ"; diff <(norm "$T/j1") <(norm "$T/j4") | head; fi
   [ "$(grep -c '"type":"finding"' "$T/j1")" -eq 200 ] && pass "200 findings (100 high + 100 low)" || fail "findings: $(grep -c '"type":"finding"' "$T/j1")"
   ;;
+tty)
+  mkdir -p "$T/tt"
+  for i in $(seq 1 50); do printf 'x %d\n' "$i" >"$T/tt/f$i.txt"; done
+  make_pe "$T/tt/invoice.pdf.exe"
+  # script(1) runs emoguard on a pseudo-terminal, as a person at a terminal would.
+  timeout 120 script -qec "$EMOGUARD triage $T/tt" /dev/null >"$T/out" 2>&1 </dev/null
+  expect_in "$T/out" $'\r\033\\[K' "progress line drawn on a terminal"
+  expect_in "$T/out" $'\033\\[1;31m' "severity in colour on a terminal"
+  timeout 120 script -qec "$EMOGUARD triage --no-progress $T/tt" /dev/null >"$T/out" 2>&1 </dev/null
+  expect_not_in "$T/out" $'\r\033\\[K' "--no-progress: no progress line"
+  timeout 120 script -qec "env NO_COLOR=1 $EMOGUARD triage --no-progress $T/tt" /dev/null >"$T/out" 2>&1 </dev/null
+  expect_not_in "$T/out" $'\033\\[1;31m' "NO_COLOR: no colour"
+  run "$EMOGUARD" triage "$T/tt"
+  expect_not_in "$T/err" $'\033' "no progress when stderr is not a terminal"
+  ;;
 *)
   echo "unknown case $CASE"; exit 2 ;;
 esac
