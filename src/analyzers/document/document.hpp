@@ -1,0 +1,20 @@
+// document analyzer: VBA macros in OLE2 and OOXML Office files, graded from "has macros" to critical.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "emoguard/analyzer.hpp"
+
+namespace emoguard::analyzers::document {
+
+struct Options {
+  bool mraptor = false;  // also report mraptor's A∧(W∨X) verdict, for parity with oletools
+  // Receives every decompressed VBA module (for --extract); called from worker threads.
+  std::function<void(const ObjectPath& module, const std::string& module_name, const std::string& source)> on_module;
+};
+
+std::unique_ptr<Analyzer> make_analyzer(Options options = {});
+
+}  // namespace emoguard::analyzers::document
