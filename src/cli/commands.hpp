@@ -12,5 +12,6 @@ using Runner = std::function<int()>;
 Runner add_triage(CLI::App& app);
 Runner add_identify(CLI::App& app);
 Runner add_selftest(CLI::App& app);
+Runner add_doc(CLI::App& app);
 
 }  // namespace emoguard::cli

@@ -18,7 +18,6 @@ struct Planned {
   const char* what;
 };
 constexpr Planned kPlanned[] = {
-    {"doc", "Word/Excel macros (VBA, Excel 4.0)"},
     {"mail", ".eml/.msg/mbox with password ZIPs, LNK, OneNote"},
     {"evtx", "dump Windows event logs"},
     {"hunt", "Sigma and Emotet-chain detections over event logs"},
@@ -60,6 +59,7 @@ int main(int argc, char** argv) {
 
   const auto triage = emoguard::cli::add_triage(app);
   const auto identify = emoguard::cli::add_identify(app);
+  const auto doc = emoguard::cli::add_doc(app);
   const auto selftest = emoguard::cli::add_selftest(app);
 
   try {
@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
       if (n == "triage") return triage();
       if (n == "identify") return identify();
       if (n == "selftest") return selftest();
+      if (n == "doc") return doc();
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "emoguard: internal error: %s\n", e.what());

@@ -380,9 +380,11 @@ Detection classify_text(std::string_view s, std::string_view enc_note) {
     std::string prolog;
     const std::string root = xml_root(t, prolog);
     if (!root.empty()) {
+      // Word writes flat OPC with the same <?mso-application progid="Word.Document"?> as Word 2003
+      // XML, so the package root decides first.
+      if (root == "pkg:package") return make(ContentType::xml, "flat_opc", with("Office flat OPC package"));
       if (root == "w:wordDocument" || prolog.find("Word.Document") != std::string::npos)
         return make(ContentType::xml, "word2003", with("Word 2003 XML document"));
-      if (root == "pkg:package") return make(ContentType::xml, "flat_opc", with("Office flat OPC package"));
       if (root == "AppLockerPolicy") return make(ContentType::xml, "applocker_policy", with("AppLockerPolicy root"));
       if (root == "SiPolicy") return make(ContentType::xml, "wdac_policy", with("SiPolicy root"));
       if (root == "Events" || root == "Event") return make(ContentType::xml, "event_xml", with("Windows event XML"));

@@ -70,7 +70,7 @@ help)
   [ "$(wc -l <"$T/err")" -eq 1 ] && pass "no command: one-line error" || fail "no command: $(wc -l <"$T/err") lines on stderr"
   run "$EMOGUARD" frobnicate;      expect_rc 2 "unknown command"
   [ "$(wc -l <"$T/err")" -eq 1 ] && pass "unknown command: one-line error" || fail "unknown command: $(wc -l <"$T/err") lines"
-  run "$EMOGUARD" doc x.doc;       expect_rc 2 "planned command"
+  run "$EMOGUARD" mail x.eml;      expect_rc 2 "planned command"
   expect_in "$T/err" "planned but not built yet" "planned command says so"
   run "$EMOGUARD" triage;          expect_rc 2 "triage without inputs"
   run "$EMOGUARD" triage --fail-on severe x; expect_rc 2 "bad --fail-on value"

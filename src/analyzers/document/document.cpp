@@ -235,7 +235,7 @@ class DocumentAnalyzer final : public Analyzer {
       const auto src = ovba::decompress(stream.clamp(m.text_offset, stream.size()), 64ULL << 20);
       for (const auto& i : src.issues) anomaly(ctx, at.child(mname), "ovba", i.code, i.message, i.offset);
       ModuleSource ms{mname, s->path, ovba::to_utf8(src.data, dir.codepage)};
-      if (options_.on_module) options_.on_module(at.child(mname), mname, ms.source);
+      if (options_.on_module) options_.on_module(at.child(mname), mname, m.procedural, ms.source);
       modules.push_back(std::move(ms));
     }
 

@@ -12,7 +12,8 @@ namespace emoguard::analyzers::document {
 struct Options {
   bool mraptor = false;  // also report mraptor's A∧(W∨X) verdict, for parity with oletools
   // Receives every decompressed VBA module (for --extract); called from worker threads.
-  std::function<void(const ObjectPath& module, const std::string& module_name, const std::string& source)> on_module;
+  // procedural: a standard module (.bas); otherwise a document or class module (.cls).
+  std::function<void(const ObjectPath& module, const std::string& module_name, bool procedural, const std::string& source)> on_module;
 };
 
 std::unique_ptr<Analyzer> make_analyzer(Options options = {});

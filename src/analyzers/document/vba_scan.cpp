@@ -131,6 +131,20 @@ std::string fold_continuations(std::string_view code) {
   return out;
 }
 
+std::string editor_view(std::string_view source) {
+  std::string out;
+  out.reserve(source.size());
+  std::size_t pos = 0;
+  while (pos < source.size()) {
+    auto end = source.find('\n', pos);
+    end = end == std::string_view::npos ? source.size() : end + 1;
+    const std::string_view line = source.substr(pos, end - pos);
+    if (line.rfind("Attribute ", 0) != 0) out += line;
+    pos = end;
+  }
+  return out;
+}
+
 MraptorFlags mraptor(const std::vector<std::string>& module_sources) {
   std::string all;
   for (const auto& m : module_sources) {

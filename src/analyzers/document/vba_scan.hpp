@@ -21,6 +21,8 @@ struct MraptorFlags {
 
 // Joins modules as mraptor does (each + "\n", line continuations folded) and matches A, W, X.
 [[nodiscard]] MraptorFlags mraptor(const std::vector<std::string>& module_sources);
+// The module as the VBA editor shows it: the hidden "Attribute ..." lines removed.
+[[nodiscard]] std::string editor_view(std::string_view source);
 // Folds VBA line continuations (" _" at the end of a line) into one space, as mraptor does.
 [[nodiscard]] std::string fold_continuations(std::string_view code);
 
