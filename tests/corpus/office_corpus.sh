@@ -22,9 +22,9 @@ failures=0
 
 case "$CASE" in
 extract)
-  # Known gaps, listed so that they cannot pass silently: .ppt keeps VBA in a compressed
-  # ExOleObjStg inside the PowerPoint stream, .vsd in a Visio binary stream (not parsed yet).
-  known_gap="ppt vsd"
+  # Known gaps, listed so that they cannot pass silently:
+  # .vsd keeps VBA inside the VisioDocument binary stream (not parsed yet).
+  known_gap="vsd"
   for vba in "$DATA"/office/poi/*/SimpleMacro.vba; do
     dir="$(dirname "$vba")"
     for f in "$dir"/SimpleMacro.*; do

@@ -11,6 +11,7 @@
 #include "emoguard/text.hpp"
 #include "formats/cfb/cfb.hpp"
 #include "formats/ovba/ovba.hpp"
+#include "formats/ppt/ppt.hpp"
 #include "formats/zip/zip.hpp"
 
 namespace emoguard::analyzers::document {
@@ -158,6 +159,16 @@ class DocumentAnalyzer final : public Analyzer {
     const cfb::Compound& c = *parsed;
     for (const auto& i : c.issues()) anomaly(ctx, obj.path, "cfb", i.code, i.message, i.offset);
     report_padding(obj, c, ctx);
+    if (const cfb::Entry* pd = c.find("PowerPoint Document"); pd != nullptr && pd->type == cfb::EntryType::stream) {
+      // .ppt keeps its VBA project in an embedded, usually zlib-compressed, OLE storage.
+      if (auto raw = c.read(*pd)) {
+        for (const auto& e : formats::ppt::embedded_storages(ByteView(raw->data(), raw->size()))) {
+          const std::string name = "PowerPoint Document/ExOleObjStg@" + std::to_string(e.offset);
+          if (!e.issue.empty()) anomaly(ctx, obj.path.child(name), "ppt", "ppt.bad_embedded_storage", e.issue, e.offset);
+          ctx.scan_nested(ByteView(std::string_view(e.data)), name, obj.path);
+        }
+      }
+    }
 
     // VBA storages: a storage holding a "dir" stream (and usually _VBA_PROJECT), whose parent holds PROJECT.
     std::set<std::uint32_t> done;
