@@ -77,6 +77,7 @@ std::vector<Analyzer*> Registry::for_type(ContentType t) const {
 
 bool Registry::analyses(ContentType t) const {
   for (const auto& a : analyzers_) {
+    if (a->info().every_type) continue;  // as in the engine: name checks are not content analysis
     for (const auto h : a->info().handles) {
       if (h == t) return true;
     }

@@ -114,9 +114,10 @@ Result<std::string> to_utf8(ByteView bytes, const char* from_charset) {
     std::memcpy(o, "\xEF\xBF\xBD", 3);
     o += 3;
     o_left -= 3;
+    // Skip the byte but keep the conversion state: in ISO-2022-JP the rest of a Japanese run
+    // must stay Japanese (resetting here would read it as ASCII).
     ++in;
     --in_left;
-    iconv(cd, nullptr, nullptr, nullptr, nullptr);  // reset shift state (ISO-2022-JP)
   }
   // Flush any pending shift sequence.
   iconv(cd, nullptr, nullptr, &o, &o_left);

@@ -224,14 +224,16 @@ std::optional<std::string> header_name(std::string_view line) {
 }
 
 // A header block of at least two fields, at least one of them a field every mail carries.
-bool looks_like_mail_headers(std::string_view s, std::size_t start, bool& multipart_related, bool& addressed) {
+bool looks_like_mail_headers(std::string_view s, std::size_t start, bool& multipart_related, bool& addressed, bool& saved_page) {
   static const std::set<std::string> kCore = {"from", "to", "subject", "date", "received", "message-id",
                                               "return-path", "mime-version", "delivered-to", "reply-to", "cc"};
   int fields = 0;
   int core = 0;
   bool ended = false;
   std::size_t pos = start;
-  for (int n = 0; n < 400 && pos < s.size(); ++n) {
+  // Bounded by the examined head, not by a line count: folded headers can run to hundreds of lines.
+  for (;;) {
+    if (pos >= s.size()) break;
     const auto line = first_line(s, pos);
     const auto next = s.find('\n', pos);
     if (line.empty()) {
@@ -248,11 +250,15 @@ bool looks_like_mail_headers(std::string_view s, std::size_t start, bool& multip
       if (kCore.count(*name)) ++core;
       if (*name == "from" || *name == "to" || *name == "received" || *name == "subject") addressed = true;
       if (*name == "content-type" && icontains(line, "multipart/related")) multipart_related = true;
+      if (*name == "snapshot-content-location" || (*name == "from" && icontains(line, "<saved by "))) saved_page = true;
     }
-    if (next == std::string_view::npos) break;
+    if (next == std::string_view::npos) {
+      pos = s.size();  // the head ends inside the header block
+      break;
+    }
     pos = next + 1;
   }
-  return fields >= 2 && core >= 1 && (ended || pos >= s.size() || fields >= 8);
+  return fields >= 2 && core >= 1 && (ended || pos >= s.size());
 }
 
 // XML root element name after declarations, comments and a DOCTYPE.
@@ -360,14 +366,16 @@ Detection classify_text(std::string_view s, std::string_view enc_note) {
     const auto nl = s.find('\n');
     bool mr = false;
     bool addr = false;
-    if (nl != std::string_view::npos && looks_like_mail_headers(s, nl + 1, mr, addr))
+    bool saved = false;
+    if (nl != std::string_view::npos && looks_like_mail_headers(s, nl + 1, mr, addr, saved))
       return make(ContentType::mbox, "", with("mbox From_ line followed by mail headers"));
   }
   {
     bool related = false;
     bool addressed = false;
-    if (looks_like_mail_headers(s, 0, related, addressed)) {
-      if (related && !addressed) return make(ContentType::mail, "mhtml", with("MIME headers with multipart/related (MHTML)"));
+    bool saved_page = false;
+    if (looks_like_mail_headers(s, 0, related, addressed, saved_page)) {
+      if (related && (!addressed || saved_page)) return make(ContentType::mail, "mhtml", with("MIME headers with multipart/related (MHTML)"));
       return make(ContentType::mail, "", with("RFC 5322 header block"));
     }
   }
@@ -430,7 +438,9 @@ Detection detect(ByteView b, const Limits& limits) {
       const auto characteristics = b.u16le(*lfanew + 22).value_or(0);
       return make(ContentType::pe, (characteristics & 0x2000) ? "dll" : "exe", "MZ header with PE signature");
     }
-    return make(ContentType::pe, "mz", "MZ header without a reachable PE header");
+    // Shorter than a DOS header: a cut-off executable. Longer and text-like: text that starts with "MZ".
+    if (b.size() < 64 || looks_binary(b.head(limits.detect_head_bytes).chars()))
+      return make(ContentType::pe, "mz", "MZ header without a reachable PE header");
   }
   if (b.starts_with("\x7F" "ELF")) return make(ContentType::elf, "", "ELF signature");
   if (b.head(1024).find("%PDF-")) return make(ContentType::pdf, "", "%PDF- marker in the first 1024 bytes");

@@ -52,6 +52,11 @@ std::string human_bytes(std::uint64_t n) {
 
 namespace {
 
+// An object key must be a JSON string; bytes that are not UTF-8 are shown as \\xNN escapes.
+std::string json_key(const std::string& s) {
+  return json_escape(text::is_valid_utf8(s) ? s : text::printable(ByteView(std::string_view(s)), s.size()));
+}
+
 std::string evidence_json(const std::vector<Evidence>& ev) {
   std::string out = "[";
   for (std::size_t i = 0; i < ev.size(); ++i) {
@@ -117,7 +122,7 @@ class JsonlWriter final : public Sink {
       std::string o = "{";
       bool first = true;
       for (const auto& [k, v] : m) {
-        o += (first ? "" : ",") + json_string_or_bytes(k) + ":" + std::to_string(v);
+        o += (first ? "" : ",") + json_key(k) + ":" + std::to_string(v);
         first = false;
       }
       return o + "}";
@@ -128,7 +133,7 @@ class JsonlWriter final : public Sink {
     }
     sev += "}";
     std::string extra = "{";
-    for (std::size_t i = 0; i < s.extra.size(); ++i) extra += (i ? "," : "") + json_string_or_bytes(s.extra[i].first) + ":" + json_string_or_bytes(s.extra[i].second);
+    for (std::size_t i = 0; i < s.extra.size(); ++i) extra += (i ? "," : "") + json_key(s.extra[i].first) + ":" + json_string_or_bytes(s.extra[i].second);
     extra += "}";
     line("summary", fmt::format("{{\"command\":{},\"files\":{},\"bytes\":{},\"files_by_type\":{},\"not_analysed_by_type\":{},"
                                 "\"findings\":{},\"anomalies\":{},\"errors\":{},\"skipped\":{},\"elapsed_s\":{:.3f},\"fail_on\":{},"
@@ -193,15 +198,15 @@ class TextWriter final : public Sink {
     s += fmt::format("         {}: {}\n", ja() ? "対象" : "object", safe(f.object.str()));
     if (!o_.quiet) {
       for (const auto& e : f.evidence) s += fmt::format("         {}: {}\n", safe(e.key), safe(e.value));
-      if (!f.attack.empty()) s += fmt::format("         ATT&CK: {}\n", f.attack);
+      if (!f.attack.empty()) s += fmt::format("         ATT&CK: {}\n", safe(f.attack));
       if (!f.rule.author.empty() && f.rule.author != "emoguard") s += fmt::format("         {}: {}\n", ja() ? "作成者" : "author", safe(f.rule.author));
     }
     out_.write(s);
   }
   void anomaly(const Anomaly& a) override {
-    std::string s = paint("\033[35m", fmt::format("{:<8}", ja() ? "異常" : "ANOMALY")) + " " + safe(a.message.in(o_.lang)) + "  [" + a.code + "]";
+    std::string s = paint("\033[35m", fmt::format("{:<8}", ja() ? "異常" : "ANOMALY")) + " " + safe(a.message.in(o_.lang)) + "  [" + safe(a.code) + "]";
     if (!a.object.parts.empty() && a.message.en.find(a.object.parts.back()) == std::string::npos) s += "\n         " + std::string(ja() ? "対象" : "object") + ": " + safe(a.object.str());
-    if (a.offset != kNoOffset) s += fmt::format("\n         offset: {:#x}", a.offset);
+    if (a.offset != kNoOffset) s += fmt::format("\n         {}: {:#x}", ja() ? "オフセット" : "offset", a.offset);
     out_.write(s + "\n");
   }
   void error(const ErrorRecord& e) override {

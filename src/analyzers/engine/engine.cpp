@@ -17,11 +17,15 @@ std::string base_name(const std::string& path) {
 
 class EngineContext final : public Context {
  public:
-  EngineContext(const Engine& engine, Sink& sink)
-      : engine_(engine), sink_(sink),
-        deadline_(std::chrono::steady_clock::now() +
-                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                      std::chrono::duration<double>(engine.limits().object_time_budget_s))) {}
+  EngineContext(const Engine& engine, Sink& sink) : engine_(engine), sink_(sink), deadline_(deadline_for(engine.limits().object_time_budget_s)) {}
+
+  // Converting a huge or infinite budget to clock ticks would overflow: treat it as no limit.
+  static std::chrono::steady_clock::time_point deadline_for(double seconds) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!(seconds > 0)) return now;  // zero, negative or NaN: already spent
+    if (seconds > 86400.0 * 365) return std::chrono::steady_clock::time_point::max();
+    return now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+  }
 
   Sink& sink() override { return sink_; }
   const Limits& limits() const override { return engine_.limits(); }

@@ -24,15 +24,19 @@ const std::set<std::string>& lure_exts() {
   return s;
 }
 
-// Extensions with a trailing run of spaces or dots removed, lower-cased: "a.pdf   .exe" -> {"pdf","exe"}.
+// The last extensions, lower-cased, as Windows would see them: trailing dots and spaces are
+// dropped, and padding of spaces, dots or underscores between them does not count:
+// "a.pdf   .exe", "a.pdf....exe", "a.pdf.exe. " -> {"pdf","exe"}.
 std::vector<std::string> extensions(std::string name) {
+  auto pad = [](char c) { return c == ' ' || c == '\t' || c == '.' || c == '_'; };
+  while (!name.empty() && (name.back() == ' ' || name.back() == '.')) name.pop_back();
   std::vector<std::string> out;
   while (!name.empty()) {
     const auto dot = name.rfind('.');
     if (dot == std::string::npos || dot == 0) break;
     std::string ext = text::to_lower_ascii(name.substr(dot + 1));
     name.erase(dot);
-    while (!name.empty() && (name.back() == ' ' || name.back() == '\t' || name.back() == '_')) name.pop_back();
+    while (!name.empty() && pad(name.back())) name.pop_back();
     if (ext.empty() || ext.size() > 5) break;
     out.insert(out.begin(), ext);
     if (out.size() == 3) break;
