@@ -1,0 +1,201 @@
+// BIFF walker: the globals substream (BOUNDSHEET, LBL, EXTERNSHEET, FILEPASS), then every
+// substream's BOF so that a macro sheet is found even when its BOUNDSHEET entry lies.
+#include "formats/biff/biff.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "emoguard/text.hpp"
+#include "formats/biff/formula.hpp"
+
+namespace emoguard::formats::biff {
+namespace {
+
+constexpr std::uint16_t kBof = 0x0809;
+constexpr std::uint16_t kEof = 0x000A;
+constexpr std::uint16_t kContinue = 0x003C;
+
+struct Record {
+  std::uint16_t type;
+  std::uint64_t offset;
+  ByteView data;
+};
+
+// Latin-1 or UTF-16LE, as BIFF8's fHighByte says.
+std::string biff_string(ByteView v, std::uint64_t pos, std::uint64_t cch, bool wide) {
+  if (wide) return text::utf16le_to_utf8(v.clamp(pos, cch * 2));
+  std::string s;
+  for (const auto c : v.clamp(pos, cch)) text::append_utf8(s, c);
+  return s;
+}
+
+}  // namespace
+
+bool Workbook::has_macro_sheet() const {
+  return std::any_of(sheets.begin(), sheets.end(), [](const Sheet& s) { return s.macro; });
+}
+
+std::string builtin_name(std::uint8_t id) {
+  static constexpr std::array<const char*, 14> kNames = {
+      "Consolidate_Area", "Auto_Open", "Auto_Close", "Extract", "Database", "Criteria", "Print_Area",
+      "Print_Titles", "Recorder", "Data_Form", "Auto_Activate", "Auto_Deactivate", "Sheet_Title", "_FilterDatabase"};
+  return id < kNames.size() ? kNames[id] : "Builtin_" + std::to_string(id);
+}
+
+Workbook parse_workbook(ByteView s, const BiffLimits& limits) {
+  Workbook wb;
+  // Pass 1: records, in order.
+  std::vector<Record> recs;
+  std::uint64_t p = 0;
+  while (p + 4 <= s.size()) {
+    if (recs.size() >= limits.max_records) {
+      wb.issues.push_back({"limit.biff_records", "more than " + std::to_string(limits.max_records) + " records; the rest ignored", p});
+      break;
+    }
+    const std::uint16_t type = *s.u16le(p);
+    const std::uint16_t len = *s.u16le(p + 2);
+    const auto data = s.slice(p + 4, len);
+    if (!data) {
+      wb.issues.push_back({"biff.truncated_record", "record 0x" + text::hex(*s.slice(p, 2)) + " runs past the end of the stream", p});
+      break;
+    }
+    recs.push_back({type, p, *data});
+    p += 4ULL + len;
+  }
+  if (recs.empty() || recs.front().type != kBof) {
+    wb.issues.push_back({"biff.no_bof", "workbook stream does not start with a BOF record", 0});
+    if (recs.empty()) return wb;
+  }
+  const std::uint16_t version = recs.front().data.u16le(0).value_or(0x0600);
+  wb.biff = version == 0x0500 ? 5 : 8;
+  const bool b8 = wb.biff == 8;
+
+  // Globals.
+  struct RawName {
+    std::uint16_t flags;
+    std::string name;
+    ByteView rgce;
+  };
+  std::vector<RawName> raw_names;
+  std::vector<std::uint16_t> xti_first;  // EXTERNSHEET: ixti -> first sheet index
+  std::size_t i = 1;
+  for (; i < recs.size() && recs[i].type != kEof; ++i) {
+    const Record& r = recs[i];
+    const ByteView d = r.data;
+    if (wb.encrypted && r.type != 0x85) continue;  // encrypted bodies: only BOUNDSHEET's offset is in clear
+    switch (r.type) {
+      case 0x002F:
+        wb.encrypted = true;
+        wb.encryption_type = d.u16le(0).value_or(0);
+        break;
+      case 0x0085: {
+        Sheet sh;
+        sh.offset = d.u32le(0).value_or(0);
+        if (!wb.encrypted) {
+          sh.state = static_cast<SheetState>(d.u8(4).value_or(0) & 3);
+          sh.boundsheet_type = d.u8(5).value_or(0);
+          const std::uint8_t cch = d.u8(6).value_or(0);
+          const bool wide = b8 && (d.u8(7).value_or(0) & 1) != 0;
+          sh.name = biff_string(d, b8 ? 8 : 7, cch, wide);
+          sh.macro = sh.boundsheet_type == 1;
+        }
+        wb.sheets.push_back(std::move(sh));
+        break;
+      }
+      case 0x0017:
+        if (b8) {
+          const std::uint16_t n = d.u16le(0).value_or(0);
+          for (std::uint16_t k = 0; k < n && d.contains(2 + k * 6ULL, 6); ++k) xti_first.push_back(*d.u16le(2 + k * 6ULL + 2));
+        }
+        break;
+      case 0x0018: {
+        const std::uint16_t flags = d.u16le(0).value_or(0);
+        const std::uint8_t cch = d.u8(3).value_or(0);
+        const std::uint16_t cce = d.u16le(4).value_or(0);
+        std::uint64_t pos = 14;
+        bool wide = false;
+        if (b8) {
+          wide = (d.u8(14).value_or(0) & 1) != 0;
+          pos = 15;
+        }
+        RawName n;
+        n.flags = flags;
+        if ((flags & 0x20) != 0) {
+          n.name = builtin_name(d.u8(pos).value_or(0xFF));
+        } else {
+          n.name = biff_string(d, pos, cch, wide);
+        }
+        n.rgce = d.clamp(pos + (wide ? cch * 2ULL : cch), cce);
+        raw_names.push_back(std::move(n));
+        break;
+      }
+      default: break;
+    }
+  }
+  if (wb.encrypted) {
+    wb.issues.push_back({"biff.encrypted", std::string("workbook is encrypted (") + (wb.encryption_type == 0 ? "XOR" : "RC4") +
+                                               "); sheet types and formulas are not readable without the key", kNoOffset});
+  }
+
+  FormulaContext ctx;
+  ctx.dialect = b8 ? Dialect::biff8 : Dialect::biff5;
+  ctx.name = [&](std::uint32_t idx) { return idx >= 1 && idx <= raw_names.size() ? raw_names[idx - 1].name : std::string(); };
+  ctx.sheet = [&](std::uint32_t ixti) {
+    if (ixti < xti_first.size() && xti_first[ixti] < wb.sheets.size()) return wb.sheets[xti_first[ixti]].name;
+    return std::string();
+  };
+  for (const auto& n : raw_names) {
+    Name out;
+    out.name = n.name;
+    out.builtin = (n.flags & 0x20) != 0;
+    out.hidden = (n.flags & 0x01) != 0;
+    if (!wb.encrypted) out.formula = decode_formula(n.rgce, ctx).text.substr(1);
+    wb.names.push_back(std::move(out));
+  }
+  if (wb.encrypted) return wb;
+
+  // Substreams: each BOF after the globals; its dt says what it really is.
+  std::size_t formulas = 0;
+  for (; i < recs.size(); ++i) {
+    if (recs[i].type != kBof) continue;
+    const std::uint64_t off = recs[i].offset;
+    const std::uint16_t dt = recs[i].data.u16le(2).value_or(0);
+    Sheet* sheet = nullptr;
+    for (auto& sh : wb.sheets) {
+      if (sh.offset == off) sheet = &sh;
+    }
+    if (dt == 0x0040) {
+      if (sheet == nullptr) {
+        wb.issues.push_back({"biff.unlisted_macro_sheet", "macro sheet substream not listed in BOUNDSHEET", off});
+        wb.sheets.push_back(Sheet{});
+        sheet = &wb.sheets.back();
+        sheet->name = "<unlisted@" + std::to_string(off) + ">";
+        sheet->offset = off;
+      }
+      if (sheet->boundsheet_type != 1) wb.issues.push_back({"biff.sheet_type_mismatch", sheet->name + ": BOUNDSHEET type differs from its BOF (macro sheet)", off});
+      sheet->macro = true;
+    }
+    if (sheet == nullptr || !sheet->macro) continue;
+    for (std::size_t j = i + 1; j < recs.size() && recs[j].type != kEof && recs[j].type != kBof; ++j) {
+      if (recs[j].type != 0x0006) continue;
+      if (formulas++ >= limits.max_formulas) {
+        wb.issues.push_back({"limit.biff_formulas", "too many formulas; the rest ignored", recs[j].offset});
+        break;
+      }
+      const ByteView d = recs[j].data;
+      ByteView rgce = d.clamp(22, d.u16le(20).value_or(0));
+      // A formula longer than a record continues in CONTINUE records.
+      std::string joined;
+      if (rgce.size() < d.u16le(20).value_or(0)) {
+        joined.assign(rgce.chars());
+        for (std::size_t k = j + 1; k < recs.size() && recs[k].type == kContinue; ++k) joined.append(recs[k].data.chars());
+        rgce = ByteView(std::string_view(joined)).head(d.u16le(20).value_or(0));
+      }
+      const auto f = decode_formula(rgce, ctx);
+      sheet->formulas.push_back(Cell{d.u16le(0).value_or(0), static_cast<std::uint32_t>(d.u16le(2).value_or(0) & 0xFF), f.text, f.complete});
+    }
+  }
+  return wb;
+}
+
+}  // namespace emoguard::formats::biff
