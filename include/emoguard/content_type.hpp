@@ -24,6 +24,7 @@ enum class ContentType : std::uint8_t {
   elf,
   pdf,
   rtf,
+  sylk,      // SYLK spreadsheet (.slk): can carry Excel 4.0 macros
   gzip,
   sevenzip,
   rar,

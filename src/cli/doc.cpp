@@ -24,8 +24,9 @@ Runner add_doc(CLI::App& app) {
   auto* cmd = app.add_subcommand("doc", "Analyse Word, Excel, PowerPoint and Visio files for VBA macros: find them in every container, "
                                         "decode what they hide, and say how dangerous they are");
   cmd->add_option("inputs", st->inputs, "Office files and folders")->required();
-  cmd->add_option("--extract", st->extract, "Write each VBA module into this folder (NAME.bas / NAME.cls, one subfolder per input file) "
-                                            "as the VBA editor shows it; existing files are never overwritten");
+  cmd->add_option("--extract", st->extract, "Write each VBA module (NAME.bas / NAME.cls, as the VBA editor shows it) and each Excel 4.0 "
+                                            "macro sheet (NAME.xlm: cell, tab, formula) into this folder, one subfolder per input file; "
+                                            "existing files are never overwritten");
   cmd->add_flag("--extract-raw", st->extract_raw, "With --extract: keep the hidden 'Attribute' lines, i.e. the source exactly as stored");
   cmd->add_flag("--mraptor", st->mraptor, "Also report oletools mraptor's verdict (A and (W or X)) for each VBA project");
   add_common_options(*cmd, st->common);
@@ -48,6 +49,15 @@ Runner add_doc(CLI::App& app) {
         const std::string text = st->extract_raw ? source : analyzers::document::editor_view(source);
         std::lock_guard lk(extract_mu);
         auto r = io::write_new_file(st->extract + "/" + sub, io::safe_component(name) + (procedural ? ".bas" : ".cls"), text);
+        if (!r) extract_errors.push_back(r.error().message);
+      };
+    }
+    if (!st->extract.empty()) {
+      o.on_xlm_sheet = [&](const ObjectPath& at, const std::string& name, const std::string& formulas) {
+        std::string sub = io::safe_component(analyzers::base_name(at.parts.front()));
+        for (std::size_t i = 1; i + 1 < at.parts.size(); ++i) sub += "/" + io::safe_component(at.parts[i]);
+        std::lock_guard lk(extract_mu);
+        auto r = io::write_new_file(st->extract + "/" + sub, io::safe_component(name) + ".xlm", formulas);
         if (!r) extract_errors.push_back(r.error().message);
       };
     }

@@ -12,7 +12,7 @@ namespace {
 constexpr std::array<std::string_view, kSeverityCount> kSeverityNames = {"info", "low", "medium", "high", "critical"};
 constexpr std::array<std::string_view, kContentTypeCount> kTypeNames = {
     "empty", "data", "ole2", "zip", "ooxml", "evtx", "regf", "mail", "mbox", "lnk", "onenote", "pe", "elf",
-    "pdf",   "rtf",  "gzip", "7z",  "rar",   "cab",  "iso",  "xml",  "html", "json", "log", "text"};
+    "pdf",   "rtf",  "sylk", "gzip", "7z",  "rar",   "cab",  "iso",  "xml",  "html", "json", "log", "text"};
 }  // namespace
 
 std::string_view to_string(Severity s) noexcept { return kSeverityNames[static_cast<std::size_t>(s)]; }

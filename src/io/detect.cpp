@@ -380,6 +380,7 @@ Detection classify_text(std::string_view s, std::string_view enc_note) {
     }
   }
   if (s.rfind("#separator", 0) == 0) return make(ContentType::log, "zeek_tsv", with("Zeek #separator header"));
+  if (s.rfind("ID;", 0) == 0) return make(ContentType::sylk, "", with("SYLK ID record"));
   if (!t.empty() && t.front() == '<') {
     if (istarts_with(t, "<!doctype html") || istarts_with(t, "<html") || istarts_with(t, "<head") || istarts_with(t, "<body") ||
         istarts_with(t, "<script") || istarts_with(t, "<meta")) {

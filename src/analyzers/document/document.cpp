@@ -8,6 +8,8 @@
 #include <set>
 
 #include "analyzers/document/vba_scan.hpp"
+#include "analyzers/document/xlm.hpp"
+#include "formats/biff/biff.hpp"
 #include "emoguard/text.hpp"
 #include "formats/cfb/cfb.hpp"
 #include "formats/ovba/ovba.hpp"
@@ -112,6 +114,7 @@ class DocumentAnalyzer final : public Analyzer {
   void analyze(const ScanObject& obj, Context& ctx) override {
     if (obj.detection.type == ContentType::ole2) analyze_ole2(obj, ctx);
     else if (obj.detection.type == ContentType::ooxml) analyze_ooxml(obj, ctx);
+    else if (obj.detection.type == ContentType::sylk) report_xlm(xlm_from_sylk(obj.bytes.chars()), obj.path, ctx, options_.on_xlm_sheet);
   }
 
  private:
@@ -132,6 +135,12 @@ class DocumentAnalyzer final : public Analyzer {
       return;
     }
     for (const auto& i : archive->issues) anomaly(ctx, obj.path, "zip", i.code, i.message, i.offset);
+    {
+      std::vector<std::string> xlm_issues;
+      const auto wb = xlm_from_ooxml(obj.bytes, xlm_issues);
+      for (const auto& i : xlm_issues) anomaly(ctx, obj.path, "xlm", "xlm.unreadable_part", i);
+      report_xlm(wb, obj.path, ctx, options_.on_xlm_sheet);
+    }
     for (const auto& m : archive->members) {
       if (ctx.out_of_time()) return;
       if (m.is_dir()) continue;
@@ -159,6 +168,41 @@ class DocumentAnalyzer final : public Analyzer {
     const cfb::Compound& c = *parsed;
     for (const auto& i : c.issues()) anomaly(ctx, obj.path, "cfb", i.code, i.message, i.offset);
     report_padding(obj, c, ctx);
+    report_encryption(obj, c, ctx);
+    for (const char* stream : {"Workbook", "Book"}) {
+      const cfb::Entry* wbe = c.find(stream);
+      if (wbe == nullptr || wbe->type != cfb::EntryType::stream) continue;
+      auto raw = c.read(*wbe);
+      if (!raw) {
+        anomaly(ctx, obj.path.child(stream), "cfb", "cfb.stream_unreadable", raw.error().message);
+        break;
+      }
+      const auto wb = formats::biff::parse_workbook(ByteView(raw->data(), raw->size()));
+      for (const auto& i : wb.issues) {
+        if (i.code != "biff.encrypted") anomaly(ctx, obj.path.child(stream), "biff", i.code, i.message, i.offset);
+      }
+      if (wb.encrypted) encrypted_finding(obj, ctx, wb.encryption_type == 0 ? "BIFF XOR obfuscation" : "BIFF RC4");
+      XlmWorkbook x;
+      for (const auto& s : wb.sheets) {
+        if (!s.macro) continue;
+        XlmSheet xs;
+        xs.name = s.name;
+        xs.state = s.state == formats::biff::SheetState::very_hidden ? "veryHidden" : s.state == formats::biff::SheetState::hidden ? "hidden" : "visible";
+        for (const auto& cell : s.formulas) {
+          std::string ref;
+          for (std::uint32_t col = cell.col + 1; col > 0; col = (col - 1) / 26) ref.insert(ref.begin(), static_cast<char>('A' + (col - 1) % 26));
+          xs.cells.emplace_back(ref + std::to_string(cell.row + 1), cell.formula);
+          if (!cell.complete) ++xs.undecoded;
+        }
+        x.sheets.push_back(std::move(xs));
+      }
+      for (const auto& n : wb.names) {
+        const std::string l = lower(n.name);
+        if (l.rfind("auto_open", 0) == 0 || l.rfind("auto_activate", 0) == 0 || l.rfind("auto_close", 0) == 0) x.auto_names.emplace_back(n.name, n.formula);
+      }
+      report_xlm(x, obj.path.child(stream), ctx, options_.on_xlm_sheet);
+      break;
+    }
     if (const cfb::Entry* pd = c.find("PowerPoint Document"); pd != nullptr && pd->type == cfb::EntryType::stream) {
       // .ppt keeps its VBA project in an embedded, usually zlib-compressed, OLE storage.
       if (auto raw = c.read(*pd)) {
@@ -180,6 +224,30 @@ class DocumentAnalyzer final : public Analyzer {
       } else if (!e.in_tree) {
         analyze_project(obj, c, c.entries()[0], &e, ctx);  // orphan dir stream: olevba scans these too
       }
+    }
+  }
+
+  // A file we cannot read inside is never a silent pass.
+  void encrypted_finding(const ScanObject& obj, Context& ctx, const std::string& scheme) {
+    Finding f;
+    f.analyzer = "document";
+    f.rule = Rule{"document.encrypted", {"Encrypted Office file: password unknown, contents not inspected", "暗号化された Office ファイル: パスワード不明のため中身は検査していません"}, "emoguard"};
+    f.severity = Severity::low;
+    f.object = obj.path;
+    f.attack = "T1027";
+    f.evidence = {{"encryption", scheme}, {"note", "Emotet's encrypted .xls used Excel's default password VelvetSweatshop; decryption is not implemented yet"}};
+    ctx.sink().finding(f);
+  }
+
+  void report_encryption(const ScanObject& obj, const cfb::Compound& c, Context& ctx) {
+    if (c.find("EncryptedPackage") != nullptr && c.find("EncryptionInfo") != nullptr) {
+      std::string scheme = "OOXML encryption";
+      if (auto info = c.read(*c.find("EncryptionInfo")); info && info->size() >= 4) {
+        const std::uint16_t major = static_cast<std::uint16_t>((*info)[0] | ((*info)[1] << 8));
+        const std::uint16_t minor = static_cast<std::uint16_t>((*info)[2] | ((*info)[3] << 8));
+        scheme = (major == 4 && minor == 4) ? "OOXML Agile (AES)" : (minor == 2 ? "OOXML Standard (AES)" : "OOXML encryption " + std::to_string(major) + "." + std::to_string(minor));
+      }
+      encrypted_finding(obj, ctx, scheme);
     }
   }
 
@@ -355,7 +423,7 @@ class DocumentAnalyzer final : public Analyzer {
   }
 
   Options options_;
-  AnalyzerInfo info_{"document", {ContentType::ole2, ContentType::ooxml}, "VBA macros in OLE2 and OOXML Office files", false};
+  AnalyzerInfo info_{"document", {ContentType::ole2, ContentType::ooxml, ContentType::sylk}, "VBA and Excel 4.0 macros in OLE2, OOXML and SYLK Office files", false};
 };
 
 }  // namespace

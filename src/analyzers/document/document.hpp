@@ -14,6 +14,8 @@ struct Options {
   // Receives every decompressed VBA module (for --extract); called from worker threads.
   // procedural: a standard module (.bas); otherwise a document or class module (.cls).
   std::function<void(const ObjectPath& module, const std::string& module_name, bool procedural, const std::string& source)> on_module;
+  // Receives each Excel 4.0 macro sheet as "A1<TAB>=FORMULA" lines (for --extract).
+  std::function<void(const ObjectPath& sheet, const std::string& sheet_name, const std::string& formulas)> on_xlm_sheet;
 };
 
 std::unique_ptr<Analyzer> make_analyzer(Options options = {});

@@ -455,7 +455,7 @@ class Evaluator {
     std::string name = lower(t.text);
     if (!name.empty() && name.back() == '$') name.pop_back();
     ++p_;
-    static const std::set<std::string> kFuncs = {"chr", "chrw", "chrb", "strreverse", "replace", "lcase", "ucase", "mid",
+    static const std::set<std::string> kFuncs = {"chr", "chrw", "chrb", "char", "strreverse", "replace", "lcase", "ucase", "mid",
                                                  "left", "right", "trim", "ltrim", "rtrim", "cstr", "clng", "cint", "space",
                                                  "string", "asc", "ascw", "val"};
     if (kFuncs.count(name) != 0 && at_op("(")) {
@@ -474,7 +474,7 @@ class Evaluator {
   std::optional<Value> call(const std::string& f, const std::vector<Value>& a) {
     auto num = [&](std::size_t i) { return i < a.size() ? as_number(a[i]) : std::nullopt; };
     auto str = [&](std::size_t i) { return i < a.size() ? as_string(a[i]) : std::string(); };
-    if (f == "chr" || f == "chrw" || f == "chrb") {
+    if (f == "chr" || f == "chrw" || f == "chrb" || f == "char") {
       const auto n = num(0);
       if (!n || *n < 0 || *n > 0x10FFFF) return std::nullopt;
       std::string s;
