@@ -19,6 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     (void)c->children(e);
   }
+  // Streams are read from sectors of this file: together they cannot exceed one copy of each
+  // sector per stream, however the chains are forged.
+  if (total > static_cast<std::uint64_t>(size) * (c->entries().size() + 1)) __builtin_trap();
   (void)c->find("Macros/VBA/dir");
   if (c->tail().used_end > size) __builtin_trap();
   return 0;

@@ -8,9 +8,43 @@
 #include "analyzers/filetype/filetype.hpp"
 #include "cli/commands.hpp"
 #include "cli/driver.hpp"
+#include "emoguard/text.hpp"
+#include "io/mapped_file.hpp"
 #include "io/output_files.hpp"
+#include "io/walker.hpp"
 
 namespace emoguard::cli {
+
+namespace {
+
+// Rule files are read through io like every other input; a folder contributes its .yar/.yara files.
+Result<std::shared_ptr<const analyzers::yara::Rules>> load_yara(const std::string& path, const Limits& limits) {
+  std::vector<std::pair<std::string, std::string>> sources;
+  std::string walk_error;
+  io::Walker walker(limits);
+  walker.walk(
+      {path},
+      [&](io::WalkEntry&& e) {
+        const std::string l = text::to_lower_ascii(e.path);
+        const bool rule_file = e.named || (l.size() > 4 && l.compare(l.size() - 4, 4, ".yar") == 0) ||
+                               (l.size() > 5 && l.compare(l.size() - 5, 5, ".yara") == 0);
+        if (!rule_file) return;
+        auto m = io::MappedFile::open(e.path, 64ULL << 20);
+        if (!m) {
+          walk_error = m.error().message;
+          return;
+        }
+        sources.emplace_back(e.path, std::string(m->bytes().chars()));
+      },
+      [&](io::WalkIssue&& i) {
+        if (i.is_error) walk_error = i.message.en;
+      });
+  if (!walk_error.empty()) return make_error(Errc::io, walk_error);
+  if (sources.empty()) return make_error(Errc::not_found, "no .yar or .yara files found");
+  return analyzers::yara::Rules::compile(sources);
+}
+
+}  // namespace
 
 Runner add_doc(CLI::App& app) {
   struct State {
@@ -19,6 +53,7 @@ Runner add_doc(CLI::App& app) {
     std::string extract;
     bool mraptor = false;
     bool extract_raw = false;
+    std::string yara;
   };
   auto st = std::make_shared<State>();
   auto* cmd = app.add_subcommand("doc", "Analyse Word, Excel, PowerPoint and Visio files for VBA macros: find them in every container, "
@@ -28,6 +63,9 @@ Runner add_doc(CLI::App& app) {
                                             "macro sheet (NAME.xlm: cell, tab, formula) into this folder, one subfolder per input file; "
                                             "existing files are never overwritten");
   cmd->add_flag("--extract-raw", st->extract_raw, "With --extract: keep the hidden 'Attribute' lines, i.e. the source exactly as stored");
+  cmd->add_option("--yara", st->yara, "YARA rules (a .yar file, or a folder of .yar/.yara files) matched against every decompressed "
+                                      "module, decoded payload and Excel 4.0 sheet; meta severity = \"high\" sets a match's severity "
+                                      "(default medium)");
   cmd->add_flag("--mraptor", st->mraptor, "Also report oletools mraptor's verdict (A and (W or X)) for each VBA project");
   add_common_options(*cmd, st->common);
   cmd->footer(
@@ -60,6 +98,14 @@ Runner add_doc(CLI::App& app) {
         auto r = io::write_new_file(st->extract + "/" + sub, io::safe_component(name) + ".xlm", formulas);
         if (!r) extract_errors.push_back(r.error().message);
       };
+    }
+    if (!st->yara.empty()) {
+      auto rules = load_yara(st->yara, limits);
+      if (!rules) {
+        std::fprintf(stderr, "emoguard: error: --yara %s: %s\n", st->yara.c_str(), rules.error().message.c_str());
+        return 2;
+      }
+      o.yara = *rules;
     }
     Registry registry;
     registry.add(analyzers::document::make_analyzer(std::move(o)));

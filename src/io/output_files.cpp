@@ -9,9 +9,23 @@
 #include <cerrno>
 #include <cstring>
 
+#include "emoguard/text.hpp"
+
 namespace emoguard::io {
 
-std::string safe_component(std::string_view name) {
+std::string safe_component(std::string_view raw) {
+  // Bytes that are not UTF-8 become %XX, so every name is valid text on any file system.
+  std::string name;
+  if (text::is_valid_utf8(raw)) {
+    name = std::string(raw);
+  } else {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    for (const char c : raw) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 0x80) name += c;
+      else name += std::string{'%', kHex[u >> 4], kHex[u & 15]};
+    }
+  }
   std::string out;
   for (const char c : name) {
     const auto u = static_cast<unsigned char>(c);
@@ -21,11 +35,32 @@ std::string safe_component(std::string_view name) {
       out += c;
     }
   }
-  while (!out.empty() && (out.front() == '.' || out.front() == ' ')) out.front() = '_';
+  for (auto& c : out) {
+    if (c != '.' && c != ' ') break;
+    c = '_';  // no hidden files, no "..", no leading blanks
+  }
+  for (auto it = out.rbegin(); it != out.rend() && (*it == '.' || *it == ' '); ++it) *it = '_';  // Windows drops these
   if (out.size() > 120) {
-    out.resize(120);
-    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();  // no cut code point
-    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
+    // Cut at a code-point boundary: keep the last character only if it ends by byte 120.
+    std::size_t cut = 120;
+    std::size_t lead = cut;
+    while (lead > 0 && (static_cast<unsigned char>(out[lead - 1]) & 0xC0) == 0x80) --lead;
+    if (lead > 0) {
+      const auto b = static_cast<unsigned char>(out[lead - 1]);
+      const std::size_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+      if (lead - 1 + len > cut) cut = lead - 1;
+    }
+    out.resize(cut);
+  }
+  // Names Windows reserves for devices, with or without an extension.
+  static const char* const kReserved[] = {"con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7",
+                                          "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9"};
+  const std::string stem = text::to_lower_ascii(out.substr(0, out.find('.')));
+  for (const char* r : kReserved) {
+    if (stem == r) {
+      out.insert(out.begin(), '_');
+      break;
+    }
   }
   if (out.empty()) out = "_";
   return out;

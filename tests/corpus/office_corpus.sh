@@ -92,6 +92,32 @@ print(f"ok: {name}: {xlm[0]['rule']['id']} ({xlm[0]['severity']})")
 PY
   done
   ;;
+yara)
+  # --yara through the CLI: a rule on module text and one on XLM formulas; meta severity honoured.
+  cat >"$T/r.yar" <<'YAR'
+rule ModuleText { meta: description = "mentions ActiveDocument.Paragraphs" severity = "high" strings: $a = "ActiveDocument.Paragraphs" condition: $a }
+rule XlmAlert { strings: $a = "ALERT(" condition: $a }
+YAR
+  "$EMOGUARD" doc --json --no-progress --fail-on none --yara "$T/r.yar" "$DATA/office/poi/document/SimpleMacro.doc" \
+    "$DATA/office/oletools/excel4-macros/excel4_sample_macro.xlsm" >"$T/y.jsonl"
+  grep -q '"id":"yara.ModuleText".*"severity":"high".*"object_path":"[^"]*SimpleMacro.doc > Macros/VBA > Module1"' "$T/y.jsonl" \
+    && echo "ok: module rule matched with its severity and path" || { echo "FAIL: module rule"; failures=$((failures + 1)); }
+  grep -q '"id":"yara.XlmAlert".*"severity":"medium"' "$T/y.jsonl" && echo "ok: XLM rule matched" || { echo "FAIL: XLM rule"; failures=$((failures + 1)); }
+  echo 'rule Broken { condition: $nope }' >"$T/bad.yar"
+  "$EMOGUARD" doc --no-progress --yara "$T/bad.yar" "$DATA/office/poi/document/SimpleMacro.doc" >/dev/null 2>"$T/err"
+  rc=$?
+  [ "$rc" -eq 2 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "bad.yar:1" "$T/err" && echo "ok: broken rule: one-line error, exit 2" \
+    || { echo "FAIL: broken rule: exit $rc"; cat "$T/err"; failures=$((failures + 1)); }
+  # --extract never overwrites: a second run writes Module1-2.bas and leaves the first untouched.
+  "$EMOGUARD" doc --no-progress -q --extract "$T/ex" "$DATA/office/poi/document/SimpleMacro.doc" >/dev/null
+  echo "analyst notes" >>"$T/ex/SimpleMacro.doc/Macros_VBA/Module1.bas"
+  "$EMOGUARD" doc --no-progress -q --extract "$T/ex" "$DATA/office/poi/document/SimpleMacro.doc" >/dev/null
+  tail -1 "$T/ex/SimpleMacro.doc/Macros_VBA/Module1.bas" | grep -q "analyst notes" && cmp -s "$T/ex/SimpleMacro.doc/Macros_VBA/Module1-2.bas" "$DATA/office/poi/document/SimpleMacro.vba" \
+    && echo "ok: --extract kept the existing file and wrote Module1-2.bas" || { echo "FAIL: --extract overwrite rule"; failures=$((failures + 1)); }
+  "$EMOGUARD" doc --no-progress -q --extract "$T/ex2" "$DATA/office/oletools/excel4-macros/excel4_sample_macro.xls" >/dev/null
+  grep -q $'^A1\t=ALERT("This is a sample Excel 4 macro")$' "$T/ex2/excel4_sample_macro.xls/Workbook/Macro1.xlm" \
+    && echo "ok: XLM sheet extracted" || { echo "FAIL: XLM extraction"; find "$T/ex2" -type f; failures=$((failures + 1)); }
+  ;;
 *) echo "unknown case $CASE"; exit 2 ;;
 esac
 echo "$CASE: $failures failure(s)"

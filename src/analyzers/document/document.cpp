@@ -114,7 +114,7 @@ class DocumentAnalyzer final : public Analyzer {
   void analyze(const ScanObject& obj, Context& ctx) override {
     if (obj.detection.type == ContentType::ole2) analyze_ole2(obj, ctx);
     else if (obj.detection.type == ContentType::ooxml) analyze_ooxml(obj, ctx);
-    else if (obj.detection.type == ContentType::sylk) report_xlm(xlm_from_sylk(obj.bytes.chars()), obj.path, ctx, options_.on_xlm_sheet);
+    else if (obj.detection.type == ContentType::sylk) report_xlm(xlm_from_sylk(obj.bytes.chars()), obj.path, ctx, options_.on_xlm_sheet, text_scanner(ctx));
   }
 
  private:
@@ -139,15 +139,17 @@ class DocumentAnalyzer final : public Analyzer {
       std::vector<std::string> xlm_issues;
       const auto wb = xlm_from_ooxml(obj.bytes, xlm_issues);
       for (const auto& i : xlm_issues) anomaly(ctx, obj.path, "xlm", "xlm.unreadable_part", i);
-      report_xlm(wb, obj.path, ctx, options_.on_xlm_sheet);
+      report_xlm(wb, obj.path, ctx, options_.on_xlm_sheet, text_scanner(ctx));
     }
     for (const auto& m : archive->members) {
       if (ctx.out_of_time()) return;
       if (m.is_dir()) continue;
-      // VBA projects and embedded OLE objects are found by content (olevba does the same), not by name.
-      const std::string lname = lower(m.name);
-      const bool candidate = lname.size() >= 4 && lname.compare(lname.size() - 4, 4, ".bin") == 0;
-      if (!candidate) continue;
+      // VBA projects and embedded OLE objects are found by content (olevba does the same), not by
+      // name: peek at the first bytes of each member and inflate in full only OLE2 storages.
+      formats::zip::ZipLimits peek_limits;
+      peek_limits.max_member_bytes = 8;
+      auto head = formats::zip::extract(obj.bytes, m, peek_limits);
+      if (!head || !ByteView(std::string_view(head->data)).starts_with("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) continue;
       auto data = formats::zip::extract(obj.bytes, m);
       if (!data) {
         anomaly(ctx, obj.path.child(m.name), "zip", "zip.member_unreadable", data.error().message);
@@ -200,7 +202,7 @@ class DocumentAnalyzer final : public Analyzer {
         const std::string l = lower(n.name);
         if (l.rfind("auto_open", 0) == 0 || l.rfind("auto_activate", 0) == 0 || l.rfind("auto_close", 0) == 0) x.auto_names.emplace_back(n.name, n.formula);
       }
-      report_xlm(x, obj.path.child(stream), ctx, options_.on_xlm_sheet);
+      report_xlm(x, obj.path.child(stream), ctx, options_.on_xlm_sheet, text_scanner(ctx));
       break;
     }
     if (const cfb::Entry* pd = c.find("PowerPoint Document"); pd != nullptr && pd->type == cfb::EntryType::stream) {
@@ -224,6 +226,39 @@ class DocumentAnalyzer final : public Analyzer {
       } else if (!e.in_tree) {
         analyze_project(obj, c, c.entries()[0], &e, ctx);  // orphan dir stream: olevba scans these too
       }
+    }
+  }
+
+  TextScan text_scanner(Context& ctx) {
+    if (!options_.yara) return {};
+    return [this, &ctx](const ObjectPath& at, const std::string& what, std::string_view text) { yara_scan(ctx, at, what, text); };
+  }
+
+  void yara_scan(Context& ctx, const ObjectPath& at, const std::string& what, std::string_view data) {
+    if (!options_.yara || data.empty()) return;
+    auto matches = options_.yara->scan(ByteView(data));
+    if (!matches) {
+      anomaly(ctx, at, "yara", "yara.scan_failed", matches.error().message);
+      return;
+    }
+    for (const auto& m : *matches) {
+      Finding f;
+      f.analyzer = "document";
+      std::string title = m.rule;
+      std::string author;
+      Severity sev = Severity::medium;  // a rule may say otherwise with meta severity = "..."
+      for (const auto& [k, v] : m.meta) {
+        if (k == "description") title = v;
+        if (k == "author") author = v;
+        if (k == "severity") sev = parse_severity(lower(v)).value_or(sev);
+      }
+      f.rule = Rule{"yara." + (m.ns.empty() || m.ns == "default" ? std::string() : m.ns + ".") + m.rule, {"YARA: " + title, "YARA: " + title}, author};
+      f.severity = sev;
+      f.object = at;
+      f.evidence = {{"yara_rule", m.rule}, {"scanned", what}};
+      for (const auto& t : m.tags) f.evidence.push_back({"tag", t});
+      for (const auto& [k, v] : m.meta) f.evidence.push_back({"meta." + k, v});
+      ctx.sink().finding(f);
     }
   }
 
@@ -314,6 +349,7 @@ class DocumentAnalyzer final : public Analyzer {
       const auto src = ovba::decompress(stream.clamp(m.text_offset, stream.size()), 64ULL << 20);
       for (const auto& i : src.issues) anomaly(ctx, at.child(mname), "ovba", i.code, i.message, i.offset);
       ModuleSource ms{mname, s->path, ovba::to_utf8(src.data, dir.codepage)};
+      yara_scan(ctx, at.child(mname), "VBA module source", ms.source);
       if (options_.on_module) options_.on_module(at.child(mname), mname, m.procedural, ms.source);
       modules.push_back(std::move(ms));
     }
@@ -350,6 +386,7 @@ class DocumentAnalyzer final : public Analyzer {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     const auto decoded = deobfuscate(code, deadline);
     const Verdict v = grade(code, decoded);
+    for (const auto& d : decoded) yara_scan(ctx, at, "decoded (" + d.how + ")", d.value);
     const auto flags = mraptor(sources);
 
     Finding f;

@@ -309,6 +309,16 @@ std::vector<Tok> tokenize(std::string_view s, std::size_t max_tokens) {
 
 using Value = std::variant<double, std::string>;
 
+// Counts nesting while a parse function is active; the count falls again when it returns.
+struct DepthGuard {
+  int& depth;
+  bool ok;
+  explicit DepthGuard(int& d) : depth(d), ok(++d <= 64) {}
+  ~DepthGuard() { --depth; }
+  DepthGuard(const DepthGuard&) = delete;
+  DepthGuard& operator=(const DepthGuard&) = delete;
+};
+
 class Evaluator {
  public:
   Evaluator(const std::vector<Tok>& toks, std::map<std::string, Value>& vars) : t_(toks), vars_(vars) {}
@@ -346,7 +356,8 @@ class Evaluator {
   }
 
   std::optional<Value> concat() {
-    if (++depth_ > 64) return std::nullopt;
+    const DepthGuard guard(depth_);
+    if (!guard.ok) return std::nullopt;
     auto v = additive();
     while (v && at_op("&")) {
       ++p_;
@@ -357,7 +368,6 @@ class Evaluator {
       if (s.size() > (1U << 20)) return std::nullopt;
       v = std::move(s);
     }
-    --depth_;
     return v;
   }
   std::optional<Value> additive() {
@@ -399,6 +409,8 @@ class Evaluator {
     return v;
   }
   std::optional<Value> unary() {
+    const DepthGuard guard(depth_);
+    if (!guard.ok) return std::nullopt;
     if (at_op("-")) {
       ++p_;
       auto v = unary();
@@ -445,8 +457,7 @@ class Evaluator {
     }
     if (t.kind == Tok::op && t.text == "(") {
       ++p_;
-      if (++depth_ > 64) return std::nullopt;
-      auto v = concat();
+      auto v = concat();  // concat() guards the depth
       if (!v || !at_op(")")) return std::nullopt;
       ++p_;
       return v;
@@ -465,10 +476,7 @@ class Evaluator {
       return call(name, *a);
     }
     const auto it = vars_.find(name);
-    if (it != vars_.end()) {
-      computed_ = true;
-      return it->second;
-    }
+    if (it != vars_.end()) return it->second;
     return std::nullopt;
   }
   std::optional<Value> call(const std::string& f, const std::vector<Value>& a) {
@@ -682,8 +690,15 @@ std::vector<Decoded> deobfuscate(std::string_view code, std::chrono::steady_cloc
     ++i;
   }
   const std::size_t computed_count = out.size();
-  for (std::size_t k = 0; k < computed_count; ++k) add_layers(out, seen, out[k].value, 0);
-  for (const auto& lit : literals) add_layers(out, seen, lit, 0);
+  for (std::size_t k = 0; k < computed_count; ++k) {
+    if (std::chrono::steady_clock::now() > deadline) break;
+    const std::string value = out[k].value;  // a copy: add_layers appends to out, which may reallocate
+    add_layers(out, seen, value, 0);
+  }
+  for (const auto& lit : literals) {
+    if (std::chrono::steady_clock::now() > deadline) break;
+    add_layers(out, seen, lit, 0);
+  }
   return out;
 }
 
@@ -725,7 +740,8 @@ std::vector<Ioc> find_iocs(std::string_view t) {
       ++parts;
       if (parts < 4) ok = ok && q < t.size() && t[q] == '.' && (++q, true);
     }
-    if (ok && parts == 4 && (q >= t.size() || (std::isdigit(static_cast<unsigned char>(t[q])) == 0 && t[q] != '.'))) {
+    const bool sentence_end = q < t.size() && t[q] == '.' && (q + 1 >= t.size() || std::isdigit(static_cast<unsigned char>(t[q + 1])) == 0);
+    if (ok && parts == 4 && (q >= t.size() || (std::isdigit(static_cast<unsigned char>(t[q])) == 0 && (t[q] != '.' || sentence_end)))) {
       add("ip", std::string(t.substr(p, q - p)));
       p = q;
     }

@@ -81,7 +81,7 @@ std::string wide_string(ByteView d, std::uint64_t& pos) {
 
 }  // namespace
 
-void report_xlm(const XlmWorkbook& wb, const ObjectPath& at, Context& ctx, const XlmSheetCallback& on_sheet) {
+void report_xlm(const XlmWorkbook& wb, const ObjectPath& at, Context& ctx, const XlmSheetCallback& on_sheet, const TextScan& scan_text) {
   if (wb.sheets.empty()) return;
   std::string all;
   std::string code;  // formulas as statements, for the string-expression evaluator
@@ -93,6 +93,7 @@ void report_xlm(const XlmWorkbook& wb, const ObjectPath& at, Context& ctx, const
       dump += ref + "\t" + f + "\n";
     }
     if (on_sheet) on_sheet(at.child(s.name), s.name, dump);
+    if (scan_text) scan_text(at.child(s.name), "XLM formulas", dump);
   }
   const std::string lc = lower(all);
   std::set<std::string> exec, launch, write, obfus;

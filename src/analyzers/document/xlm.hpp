@@ -27,7 +27,9 @@ struct XlmWorkbook {
 using XlmSheetCallback = std::function<void(const ObjectPath& sheet, const std::string& name, const std::string& formulas)>;
 
 // Reports one finding for a workbook with macro sheets (none when it has none).
-void report_xlm(const XlmWorkbook& wb, const ObjectPath& at, Context& ctx, const XlmSheetCallback& on_sheet);
+// scan_text, when set, is given each macro sheet's formulas (for YARA).
+using TextScan = std::function<void(const ObjectPath& at, const std::string& what, std::string_view text)>;
+void report_xlm(const XlmWorkbook& wb, const ObjectPath& at, Context& ctx, const XlmSheetCallback& on_sheet, const TextScan& scan_text = {});
 
 // xlsm/xltm/xlam: workbook.xml, its relationships and the macro-sheet parts, from a ZIP.
 // Returns an empty workbook when the package has no macro sheet.

@@ -21,11 +21,15 @@ struct Record {
   ByteView data;
 };
 
-// Latin-1 or UTF-16LE, as BIFF8's fHighByte says.
-std::string biff_string(ByteView v, std::uint64_t pos, std::uint64_t cch, bool wide) {
+// BIFF8: Latin-1 or UTF-16LE as fHighByte says. BIFF5: 8-bit text in the workbook's code page.
+std::string biff_string(ByteView v, std::uint64_t pos, std::uint64_t cch, bool wide, std::uint16_t codepage = 1252) {
   if (wide) return text::utf16le_to_utf8(v.clamp(pos, cch * 2));
+  const ByteView bytes = v.clamp(pos, cch);
+  if (codepage != 1252 && codepage != 1200 && codepage != 0x04E4) {
+    if (auto r = text::to_utf8(bytes, ("CP" + std::to_string(codepage)).c_str())) return *r;
+  }
   std::string s;
-  for (const auto c : v.clamp(pos, cch)) text::append_utf8(s, c);
+  for (const auto c : bytes) text::append_utf8(s, c);
   return s;
 }
 
@@ -78,12 +82,16 @@ Workbook parse_workbook(ByteView s, const BiffLimits& limits) {
   };
   std::vector<RawName> raw_names;
   std::vector<std::uint16_t> xti_first;  // EXTERNSHEET: ixti -> first sheet index
+  std::uint16_t codepage = 1252;
   std::size_t i = 1;
   for (; i < recs.size() && recs[i].type != kEof; ++i) {
     const Record& r = recs[i];
     const ByteView d = r.data;
     if (wb.encrypted && r.type != 0x85) continue;  // encrypted bodies: only BOUNDSHEET's offset is in clear
     switch (r.type) {
+      case 0x0042:
+        codepage = d.u16le(0).value_or(1252);
+        break;
       case 0x002F:
         wb.encrypted = true;
         wb.encryption_type = d.u16le(0).value_or(0);
@@ -96,7 +104,7 @@ Workbook parse_workbook(ByteView s, const BiffLimits& limits) {
           sh.boundsheet_type = d.u8(5).value_or(0);
           const std::uint8_t cch = d.u8(6).value_or(0);
           const bool wide = b8 && (d.u8(7).value_or(0) & 1) != 0;
-          sh.name = biff_string(d, b8 ? 8 : 7, cch, wide);
+          sh.name = biff_string(d, b8 ? 8 : 7, cch, wide, b8 ? 1252 : codepage);
           sh.macro = sh.boundsheet_type == 1;
         }
         wb.sheets.push_back(std::move(sh));
@@ -123,7 +131,7 @@ Workbook parse_workbook(ByteView s, const BiffLimits& limits) {
         if ((flags & 0x20) != 0) {
           n.name = builtin_name(d.u8(pos).value_or(0xFF));
         } else {
-          n.name = biff_string(d, pos, cch, wide);
+          n.name = biff_string(d, pos, cch, wide, b8 ? 1252 : codepage);
         }
         n.rgce = d.clamp(pos + (wide ? cch * 2ULL : cch), cce);
         raw_names.push_back(std::move(n));
@@ -139,6 +147,7 @@ Workbook parse_workbook(ByteView s, const BiffLimits& limits) {
 
   FormulaContext ctx;
   ctx.dialect = b8 ? Dialect::biff8 : Dialect::biff5;
+  ctx.codepage = codepage;
   ctx.name = [&](std::uint32_t idx) { return idx >= 1 && idx <= raw_names.size() ? raw_names[idx - 1].name : std::string(); };
   ctx.sheet = [&](std::uint32_t ixti) {
     if (ixti < xti_first.size() && xti_first[ixti] < wb.sheets.size()) return wb.sheets[xti_first[ixti]].name;
@@ -192,7 +201,9 @@ Workbook parse_workbook(ByteView s, const BiffLimits& limits) {
         rgce = ByteView(std::string_view(joined)).head(d.u16le(20).value_or(0));
       }
       const auto f = decode_formula(rgce, ctx);
-      sheet->formulas.push_back(Cell{d.u16le(0).value_or(0), static_cast<std::uint32_t>(d.u16le(2).value_or(0) & 0xFF), f.text, f.complete});
+      // A formula that declares more bytes than its record and CONTINUEs hold is only a prefix.
+      const bool whole = rgce.size() >= d.u16le(20).value_or(0);
+      sheet->formulas.push_back(Cell{d.u16le(0).value_or(0), static_cast<std::uint32_t>(d.u16le(2).value_or(0) & 0xFF), f.text, f.complete && whole});
     }
   }
   return wb;

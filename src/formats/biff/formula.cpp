@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
@@ -167,8 +168,13 @@ DecodedFormula decode_formula(ByteView r, const FormulaContext& ctx) {
           std::string s;
           if (wide) s = text::utf16le_to_utf8(*r.slice(p + hdr, n));
           else {
-            const ByteView latin1 = *r.slice(p + hdr, n);  // named: a temporary optional would dangle
-            for (const auto c : latin1) text::append_utf8(s, c);
+            const ByteView bytes8 = *r.slice(p + hdr, n);  // named: a temporary optional would dangle
+            std::optional<std::string> converted;
+            if (b5 && ctx.codepage != 1252) {
+              if (auto cv = text::to_utf8(bytes8, ("CP" + std::to_string(ctx.codepage)).c_str())) converted = std::move(*cv);
+            }
+            if (converted) s = std::move(*converted);
+            else for (const auto c : bytes8) text::append_utf8(s, c);
           }
           st.push_back("\"" + s + "\"");
           p += hdr + n;

@@ -13,6 +13,7 @@ enum class Dialect : std::uint8_t { biff5, biff8, xlsb };
 
 struct FormulaContext {
   Dialect dialect = Dialect::biff8;
+  std::uint16_t codepage = 1252;  // BIFF5 8-bit strings
   // Name for a PtgName index (1-based), and sheet name for a PtgRef3d ixti; may be empty.
   std::function<std::string(std::uint32_t)> name;
   std::function<std::string(std::uint32_t)> sheet;

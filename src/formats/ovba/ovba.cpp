@@ -40,9 +40,15 @@ Decompressed decompress(ByteView in, std::uint64_t max_out) {
     if (!compressed) {
       const auto raw = in.clamp(pos, 4096);
       if (raw.size() < 4096) r.issues.push_back(Issue{"ovba.short_raw_chunk", "uncompressed chunk shorter than 4096 bytes", pos});
-      r.data.append(raw.chars());
+      const std::size_t room = static_cast<std::size_t>(max_out - std::min<std::uint64_t>(max_out, r.data.size()));
+      r.data.append(raw.chars().substr(0, room));
+      if (raw.size() > room) {
+        fail("limit.ovba_output", "decompressed output reached the limit of " + std::to_string(max_out) + " bytes", pos);
+        return r;
+      }
       pos += raw.size();
     } else {
+      bool overflow_reported = false;
       while (pos < chunk_end) {
         const std::uint8_t flags = *in.u8(pos++);
         for (int bit = 0; bit < 8 && pos < chunk_end; ++bit) {
@@ -76,10 +82,14 @@ Decompressed decompress(ByteView in, std::uint64_t max_out) {
             return r;
           }
           for (std::uint64_t i = 0; i < length; ++i) {
-            if (r.data.size() >= max_out) break;
+            if (r.data.size() >= max_out) {
+              fail("limit.ovba_output", "decompressed output reached the limit of " + std::to_string(max_out) + " bytes", pos - 2);
+              return r;
+            }
             r.data.push_back(r.data[r.data.size() - offset]);
           }
-          if (r.data.size() - out_start > 4096) {
+          if (r.data.size() - out_start > 4096 && !overflow_reported) {
+            overflow_reported = true;
             r.issues.push_back(Issue{"ovba.chunk_overflow", "chunk decompresses to more than 4096 bytes", chunk_start});
           }
         }

@@ -63,7 +63,7 @@ Result<Archive> parse(ByteView b, const ZipLimits& limits) {
         break;
       }
       Member m;
-      m.flags = *b.u16le(p + 8);
+      m.flags = b.u16le(p + 8).value_or(0);
       m.method = b.u16le(p + 10).value_or(0);
       m.crc32 = b.u32le(p + 16).value_or(0);
       m.compressed_size = b.u32le(p + 20).value_or(0);
@@ -101,6 +101,7 @@ Result<Archive> parse(ByteView b, const ZipLimits& limits) {
     if (!name) break;
     m.name = std::string(name->chars());
     m.local_offset = p;
+    zip64_extra(b.clamp(p + 30 + nlen, xlen), m, m.size == 0xFFFFFFFF, m.compressed_size == 0xFFFFFFFF, false);
     const bool descriptor = (m.flags & 8U) != 0 && m.compressed_size == 0;
     a.members.push_back(m);
     if (descriptor) {
@@ -128,6 +129,10 @@ Result<Extracted> extract(ByteView b, const Member& m, const ZipLimits& limits) 
   const std::uint64_t cap = std::min<std::uint64_t>(limits.max_member_bytes, std::max<std::uint64_t>(m.size, 1) * 2 + 4096);
   if (m.method == 0) {
     out.data.assign(data.chars().substr(0, static_cast<std::size_t>(std::min<std::uint64_t>(data.size(), limits.max_member_bytes))));
+    if (data.size() > limits.max_member_bytes) {
+      out.issues.push_back({"limit.zip_member", m.name + ": stored member larger than the limit of " + std::to_string(limits.max_member_bytes) + " bytes; cut", data_off});
+      out.complete = false;
+    }
   } else if (m.method == 8) {
     z_stream zs{};
     if (inflateInit2(&zs, -MAX_WBITS) != Z_OK) return make_error(Errc::internal, "zlib inflateInit2 failed");
