@@ -246,6 +246,47 @@ tty)
   run "$EMOGUARD" triage "$T/tt"
   expect_not_in "$T/err" $'\033' "no progress when stderr is not a terminal"
   ;;
+padded_doc)
+  # The March 2023 Emotet trick: a small .doc inflated to hundreds of MB with zeros. The padding
+  # must be reported, never read in full, and memory must stay small (issue: peak < 100 MB).
+  $PY - "$T/invoice.doc" <<'PY'
+import struct, sys
+ss = 512
+hdr = bytearray(512)
+hdr[0:8] = bytes.fromhex("D0CF11E0A1B11AE1")
+struct.pack_into("<HHHHH", hdr, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
+struct.pack_into("<IIII", hdr, 0x2C, 1, 1, 0, 0)        # 1 FAT sector; directory at sector 1
+struct.pack_into("<III", hdr, 0x38, 4096, 0xFFFFFFFE, 0)  # mini cutoff; no miniFAT
+struct.pack_into("<II", hdr, 0x44, 0xFFFFFFFE, 0)         # no DIFAT sectors
+for i in range(109):
+    struct.pack_into("<I", hdr, 0x4C + i * 4, 0xFFFFFFFF)
+struct.pack_into("<I", hdr, 0x4C, 0)                      # FAT in sector 0
+fat = bytearray(b"\xff" * ss)
+struct.pack_into("<I", fat, 0, 0xFFFFFFFD)                # sector 0: FAT
+struct.pack_into("<I", fat, 4, 0xFFFFFFFE)                # sector 1: directory
+for s in range(2, 10):                                    # sectors 2..9: WordDocument (4096 bytes)
+    struct.pack_into("<I", fat, s * 4, s + 1 if s < 9 else 0xFFFFFFFE)
+d = bytearray(ss)
+def ent(i, name, typ, child, start, size):
+    o = i * 128
+    n = name.encode("utf-16le") + b"\0\0"
+    d[o:o + len(n)] = n
+    struct.pack_into("<HBB", d, o + 0x40, len(n), typ, 1)
+    struct.pack_into("<III", d, o + 0x44, 0xFFFFFFFF, 0xFFFFFFFF, child)
+    struct.pack_into("<IQ", d, o + 0x74, start, size)
+ent(0, "Root Entry", 5, 1, 0xFFFFFFFE, 0)
+ent(1, "WordDocument", 2, 0xFFFFFFFF, 2, 4096)
+open(sys.argv[1], "wb").write(bytes(hdr + fat + d) + b"\xEC\xA5" + bytes(4094))
+PY
+  truncate -s 600M "$T/invoice.doc"
+  /usr/bin/time -f "%M" -o "$T/rss" "$EMOGUARD" doc --json --no-progress "$T/invoice.doc" >"$T/out" 2>"$T/err"
+  rc=$?
+  [ "$rc" -eq 1 ] && pass "padded doc: exit 1 (a medium finding)" || { fail "padded doc: exit $rc"; cat "$T/err"; }
+  expect_in "$T/out" '"id":"document.padded".*"key":"used_bytes","value":"5632"},{"key":"padding_bytes","value":"629139968"' "padded doc: padding measured exactly"
+  expect_in "$T/out" '"key":"padding","value":"zero bytes \(sampled\)"' "padded doc: padding classified from samples"
+  rss_kb="$(tail -1 "$T/rss")"
+  [ "$rss_kb" -lt 102400 ] && pass "padded doc: peak RSS ${rss_kb} KB < 100 MB" || fail "padded doc: peak RSS ${rss_kb} KB"
+  ;;
 *)
   echo "unknown case $CASE"; exit 2 ;;
 esac
