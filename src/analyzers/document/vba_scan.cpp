@@ -10,6 +10,8 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 #include <variant>
 
 #include "emoguard/bytes.hpp"
@@ -69,6 +71,69 @@ bool line_pair(std::string_view lc, std::string_view first, std::initializer_lis
   return false;
 }
 
+// Every word of a lower-cased text, found in one pass: plain words (runs of word characters)
+// and dotted names joined from two or more words ("wscript.shell" inside
+// "createobject.wscript.shell"), so that a whole-word keyword is a hash lookup instead of a scan.
+class WordIndex {
+ public:
+  explicit WordIndex(std::string_view lc) : lc_(lc) {
+    std::size_t i = 0;
+    std::vector<std::string_view> parts;
+    while (i < lc.size()) {
+      if (!is_word(lc[i])) {
+        ++i;
+        continue;
+      }
+      parts.clear();
+      for (;;) {
+        const std::size_t b = i;
+        while (i < lc.size() && is_word(lc[i])) ++i;
+        parts.push_back(lc.substr(b, i - b));
+        words_.push_back(parts.back());
+        if (i + 1 < lc.size() && lc[i] == '.' && is_word(lc[i + 1])) {
+          ++i;
+          continue;
+        }
+        break;
+      }
+      plain_.insert(parts.begin(), parts.end());
+      // Contiguous joins of two or more parts; dotted names are short, so this stays small.
+      for (std::size_t a = 0; a + 1 < parts.size() && a < 8; ++a) {
+        for (std::size_t z = a + 1; z < parts.size() && z < a + 8; ++z) {
+          const auto* from = parts[a].data();
+          const auto* to = parts[z].data() + parts[z].size();
+          dotted_.insert(std::string_view(from, static_cast<std::size_t>(to - from)));
+        }
+      }
+    }
+  }
+  // Whole-word match with regex \b semantics for keywords made of word characters and dots.
+  [[nodiscard]] bool has(std::string_view kw_lc) const {
+    return kw_lc.find('.') == std::string_view::npos ? plain_.count(kw_lc) != 0 : dotted_.count(kw_lc) != 0;
+  }
+  [[nodiscard]] const std::vector<std::string_view>& words() const { return words_; }
+
+ private:
+  std::string_view lc_;
+  std::vector<std::string_view> words_;
+  std::unordered_set<std::string_view> plain_;
+  std::unordered_set<std::string_view> dotted_;
+};
+
+bool simple_keyword(std::string_view kw) {
+  for (std::size_t i = 0; i < kw.size(); ++i) {
+    const char c = kw[i];
+    if (c == '.' && i > 0 && i + 1 < kw.size() && is_word(kw[i - 1]) && is_word(kw[i + 1])) continue;
+    if (!is_word(c)) return false;
+  }
+  return !kw.empty();
+}
+
+// has_word(): the index for simple keywords, a scan for the few with spaces, dashes or slashes.
+bool has_word(const WordIndex& idx, std::string_view lc, std::string_view kw_lc) {
+  return simple_keyword(kw_lc) ? idx.has(kw_lc) : find_word(lc, kw_lc);
+}
+
 constexpr std::array<std::string_view, 20> kAutoPrefixes = {
     "autoexec",        "autoopen",       "auto_open",      "autoclose",     "auto_close",
     "autoexit",        "autonew",        "documentopen",   "document_open", "document_close",
@@ -87,9 +152,12 @@ constexpr std::array<std::string_view, 15> kExecWords = {
     "shell", "createobject", "getobject", "sendkeys", "run", "call", "macscript", "followhyperlink", "createthread",
     "shellexecute", "shellexecutea", "executeexcel4macro", "exec", "register", "settimer"};
 
-bool mraptor_a(std::string_view lc) {
-  for (std::size_t i = 0; i + 1 < kAutoPrefixes.size(); ++i) {
-    if (find_word(lc, kAutoPrefixes[i], true, false)) return true;  // no trailing \b in mraptor
+bool mraptor_a(std::string_view lc, const WordIndex& idx) {
+  // A word that starts with one of the names: mraptor has a leading \b and no trailing one.
+  for (const auto w : idx.words()) {
+    for (std::size_t i = 0; i + 1 < kAutoPrefixes.size(); ++i) {
+      if (w.size() >= kAutoPrefixes[i].size() && w.compare(0, kAutoPrefixes[i].size(), kAutoPrefixes[i]) == 0) return true;
+    }
   }
   // "|Auto_Ope\b": no leading boundary, a trailing one.
   if (find_word(lc, "auto_ope", false, true)) return true;
@@ -152,12 +220,13 @@ MraptorFlags mraptor(const std::vector<std::string>& module_sources) {
     all += '\n';
   }
   const std::string lc = lower(fold_continuations(all));
+  const WordIndex idx(lc);
   MraptorFlags f;
-  f.autoexec = mraptor_a(lc);
-  for (const auto w : kWriteWords) f.write = f.write || find_word(lc, w);
-  f.write = f.write || line_pair(lc, "open", {"write", "append", "binary", "output", "random"});
-  for (const auto x : kExecWords) f.execute = f.execute || find_word(lc, x);
-  f.execute = f.execute || line_pair(lc, "declare", {"lib"});
+  f.autoexec = mraptor_a(lc, idx);
+  for (const auto w : kWriteWords) f.write = f.write || idx.has(w);
+  f.write = f.write || (idx.has("open") && line_pair(lc, "open", {"write", "append", "binary", "output", "random"}));
+  for (const auto x : kExecWords) f.execute = f.execute || idx.has(x);
+  f.execute = f.execute || (idx.has("declare") && idx.has("lib") && line_pair(lc, "declare", {"lib"}));
   return f;
 }
 
@@ -205,11 +274,16 @@ std::vector<Hit> keyword_hits(std::string_view code) {
       {"VBComponents", "selfmodify"}, {"CodeModule", "selfmodify"}, {"AddFromString", "selfmodify"}, {"AccessVBOM", "selfmodify"},
       {"VBAWarnings", "selfmodify"},
   };
+  static const std::vector<std::string> kLower = [] {
+    std::vector<std::string> v;
+    for (const auto& k : kWords) v.push_back(lower(k.word));
+    return v;
+  }();
   const std::string lc = lower(code);
+  const WordIndex idx(lc);
   std::vector<Hit> out;
-  for (const auto& k : kWords) {
-    const std::string w = lower(k.word);
-    if (find_word(lc, w)) out.push_back(Hit{std::string(k.word), std::string(k.klass)});
+  for (std::size_t i = 0; i < kWords.size(); ++i) {
+    if (has_word(idx, lc, kLower[i])) out.push_back(Hit{std::string(kWords[i].word), std::string(kWords[i].klass)});
   }
   // Weak triggers: control events that need a user action (or a control on the page).
   for (const auto suffix : kEventSuffixes) {
@@ -237,6 +311,7 @@ struct Tok {
   enum Kind : std::uint8_t { str, num, ident, op, eol } kind;
   std::string text;
   double number = 0;
+  std::string lc;  // identifiers: lower-cased once here, compared many times later
 };
 
 std::vector<Tok> tokenize(std::string_view s, std::size_t max_tokens) {
@@ -245,7 +320,7 @@ std::vector<Tok> tokenize(std::string_view s, std::size_t max_tokens) {
   while (i < s.size() && out.size() < max_tokens) {
     const char c = s[i];
     if (c == '\n' || c == ':') {
-      out.push_back({Tok::eol, {}, 0});
+      out.push_back({Tok::eol, {}, 0, {}});
       ++i;
     } else if (c == ' ' || c == '\t' || c == '\r') {
       ++i;
@@ -266,7 +341,7 @@ std::vector<Tok> tokenize(std::string_view s, std::size_t max_tokens) {
         }
         v += s[i++];
       }
-      out.push_back({Tok::str, std::move(v), 0});
+      out.push_back({Tok::str, std::move(v), 0, {}});
     } else if (std::isdigit(static_cast<unsigned char>(c)) != 0 || (c == '&' && i + 1 < s.size() && (s[i + 1] == 'H' || s[i + 1] == 'h' || s[i + 1] == 'O' || s[i + 1] == 'o'))) {
       double v = 0;
       if (c == '&') {
@@ -293,14 +368,16 @@ std::vector<Tok> tokenize(std::string_view s, std::size_t max_tokens) {
              !(s[i] == '&' && i + 1 < s.size() && s[i + 1] == ' ')) {
         ++i;  // type suffixes such as 65& or 1#
       }
-      out.push_back({Tok::num, {}, v});
+      out.push_back({Tok::num, {}, v, {}});
     } else if (std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_' || static_cast<unsigned char>(c) >= 0x80) {
       std::size_t b = i;
       while (i < s.size() && (is_word(s[i]) || s[i] == '.')) ++i;
       if (i < s.size() && s[i] == '$') ++i;  // Chr$ and friends
-      out.push_back({Tok::ident, std::string(s.substr(b, i - b)), 0});
+      std::string id(s.substr(b, i - b));
+      std::string id_lc = lower(id);
+      out.push_back({Tok::ident, std::move(id), 0, std::move(id_lc)});
     } else {
-      out.push_back({Tok::op, std::string(1, c), 0});
+      out.push_back({Tok::op, std::string(1, c), 0, {}});
       ++i;
     }
   }
@@ -337,7 +414,7 @@ class Evaluator {
 
  private:
   bool at_op(const char* op) const { return p_ < t_.size() && t_[p_].kind == Tok::op && t_[p_].text == op; }
-  bool at_ident(std::string_view lc) const { return p_ < t_.size() && t_[p_].kind == Tok::ident && lower(t_[p_].text) == lc; }
+  bool at_ident(std::string_view lc) const { return p_ < t_.size() && t_[p_].kind == Tok::ident && t_[p_].lc == lc; }
 
   static std::string as_string(const Value& v) {
     if (const auto* s = std::get_if<std::string>(&v)) return *s;
@@ -392,7 +469,7 @@ class Evaluator {
   std::optional<Value> multiplicative() {
     auto v = unary();
     while (v && (at_op("*") || at_op("/") || at_op("\\") || at_ident("mod"))) {
-      const std::string op = lower(t_[p_].text);
+      const std::string op = t_[p_].kind == Tok::ident ? t_[p_].lc : t_[p_].text;
       ++p_;
       auto r = unary();
       if (!r) return std::nullopt;
@@ -463,7 +540,7 @@ class Evaluator {
       return v;
     }
     if (t.kind != Tok::ident) return std::nullopt;
-    std::string name = lower(t.text);
+    std::string name = t.lc;
     if (!name.empty() && name.back() == '$') name.pop_back();
     ++p_;
     static const std::set<std::string> kFuncs = {"chr", "chrw", "chrb", "char", "strreverse", "replace", "lcase", "ucase", "mid",
@@ -654,15 +731,15 @@ std::vector<Decoded> deobfuscate(std::string_view code, std::chrono::steady_cloc
     // Statement start: optional declarator keywords, then "name = expression" records a variable.
     std::size_t s = i;
     while (s < toks.size() && toks[s].kind == Tok::ident &&
-           (lower(toks[s].text) == "set" || lower(toks[s].text) == "let" || lower(toks[s].text) == "const" ||
-            lower(toks[s].text) == "dim" || lower(toks[s].text) == "private" || lower(toks[s].text) == "public")) {
+           (toks[s].lc == "set" || toks[s].lc == "let" || toks[s].lc == "const" || toks[s].lc == "dim" || toks[s].lc == "private" ||
+            toks[s].lc == "public")) {
       ++s;
     }
     if (s + 2 < toks.size() && toks[s].kind == Tok::ident && toks[s + 1].kind == Tok::op && toks[s + 1].text == "=") {
       std::size_t p = s + 2;
       bool computed = false;
       if (auto v = ev.expr(p, computed)) {
-        std::string name = lower(toks[s].text);
+        std::string name = toks[s].lc;
         if (std::holds_alternative<std::string>(*v)) {
           const std::string sv = std::get<std::string>(*v);
           if (computed && sv.size() >= 4 && seen.insert(sv).second) out.push_back({sv, "string expression"});

@@ -48,29 +48,38 @@ std::string builtin_name(std::uint8_t id) {
 
 Workbook parse_workbook(ByteView s, const BiffLimits& limits) {
   Workbook wb;
-  // Pass 1: records, in order.
-  std::vector<Record> recs;
+  // One pass over record headers. Only the globals and macro-sheet substreams are decoded; the
+  // records of ordinary sheets (most of a large workbook) are stepped over without being stored.
   std::uint64_t p = 0;
-  while (p + 4 <= s.size()) {
-    if (recs.size() >= limits.max_records) {
+  std::uint32_t scanned = 0;
+  bool stop = false;
+  auto next = [&](Record& r) -> bool {
+    if (stop || p + 4 > s.size()) return false;
+    if (scanned++ >= limits.max_records) {
       wb.issues.push_back({"limit.biff_records", "more than " + std::to_string(limits.max_records) + " records; the rest ignored", p});
-      break;
+      stop = true;
+      return false;
     }
-    const std::uint16_t type = *s.u16le(p);
+    r.type = *s.u16le(p);
     const std::uint16_t len = *s.u16le(p + 2);
     const auto data = s.slice(p + 4, len);
     if (!data) {
       wb.issues.push_back({"biff.truncated_record", "record 0x" + text::hex(*s.slice(p, 2)) + " runs past the end of the stream", p});
-      break;
+      stop = true;
+      return false;
     }
-    recs.push_back({type, p, *data});
+    r.offset = p;
+    r.data = *data;
     p += 4ULL + len;
-  }
-  if (recs.empty() || recs.front().type != kBof) {
+    return true;
+  };
+
+  Record r{};
+  if (!next(r) || r.type != kBof) {
     wb.issues.push_back({"biff.no_bof", "workbook stream does not start with a BOF record", 0});
-    if (recs.empty()) return wb;
+    if (scanned == 0 || stop) return wb;
   }
-  const std::uint16_t version = recs.front().data.u16le(0).value_or(0x0600);
+  const std::uint16_t version = r.type == kBof ? r.data.u16le(0).value_or(0x0600) : 0x0600;
   wb.biff = version == 0x0500 ? 5 : 8;
   const bool b8 = wb.biff == 8;
 
@@ -83,9 +92,7 @@ Workbook parse_workbook(ByteView s, const BiffLimits& limits) {
   std::vector<RawName> raw_names;
   std::vector<std::uint16_t> xti_first;  // EXTERNSHEET: ixti -> first sheet index
   std::uint16_t codepage = 1252;
-  std::size_t i = 1;
-  for (; i < recs.size() && recs[i].type != kEof; ++i) {
-    const Record& r = recs[i];
+  while (next(r) && r.type != kEof) {
     const ByteView d = r.data;
     if (wb.encrypted && r.type != 0x85) continue;  // encrypted bodies: only BOUNDSHEET's offset is in clear
     switch (r.type) {
@@ -165,46 +172,60 @@ Workbook parse_workbook(ByteView s, const BiffLimits& limits) {
 
   // Substreams: each BOF after the globals; its dt says what it really is.
   std::size_t formulas = 0;
-  for (; i < recs.size(); ++i) {
-    if (recs[i].type != kBof) continue;
-    const std::uint64_t off = recs[i].offset;
-    const std::uint16_t dt = recs[i].data.u16le(2).value_or(0);
-    Sheet* sheet = nullptr;
-    for (auto& sh : wb.sheets) {
-      if (sh.offset == off) sheet = &sh;
-    }
-    if (dt == 0x0040) {
-      if (sheet == nullptr) {
-        wb.issues.push_back({"biff.unlisted_macro_sheet", "macro sheet substream not listed in BOUNDSHEET", off});
-        wb.sheets.push_back(Sheet{});
-        sheet = &wb.sheets.back();
-        sheet->name = "<unlisted@" + std::to_string(off) + ">";
-        sheet->offset = off;
+  Sheet* sheet = nullptr;  // the macro sheet whose records are being read, if any
+  std::string joined;
+  while (next(r)) {
+    if (r.type == kBof) {
+      sheet = nullptr;
+      const std::uint16_t dt = r.data.u16le(2).value_or(0);
+      Sheet* listed = nullptr;
+      for (auto& sh : wb.sheets) {
+        if (sh.offset == r.offset) listed = &sh;
       }
-      if (sheet->boundsheet_type != 1) wb.issues.push_back({"biff.sheet_type_mismatch", sheet->name + ": BOUNDSHEET type differs from its BOF (macro sheet)", off});
-      sheet->macro = true;
-    }
-    if (sheet == nullptr || !sheet->macro) continue;
-    for (std::size_t j = i + 1; j < recs.size() && recs[j].type != kEof && recs[j].type != kBof; ++j) {
-      if (recs[j].type != 0x0006) continue;
-      if (formulas++ >= limits.max_formulas) {
-        wb.issues.push_back({"limit.biff_formulas", "too many formulas; the rest ignored", recs[j].offset});
-        break;
+      if (dt == 0x0040) {
+        if (listed == nullptr) {
+          wb.issues.push_back({"biff.unlisted_macro_sheet", "macro sheet substream not listed in BOUNDSHEET", r.offset});
+          wb.sheets.push_back(Sheet{});
+          listed = &wb.sheets.back();
+          listed->name = "<unlisted@" + std::to_string(r.offset) + ">";
+          listed->offset = r.offset;
+          listed->boundsheet_type = 1;
+        }
+        if (listed->boundsheet_type != 1) {
+          wb.issues.push_back({"biff.sheet_type_mismatch", listed->name + ": BOUNDSHEET type differs from its BOF (macro sheet)", r.offset});
+        }
+        listed->macro = true;
       }
-      const ByteView d = recs[j].data;
-      ByteView rgce = d.clamp(22, d.u16le(20).value_or(0));
-      // A formula longer than a record continues in CONTINUE records.
-      std::string joined;
-      if (rgce.size() < d.u16le(20).value_or(0)) {
-        joined.assign(rgce.chars());
-        for (std::size_t k = j + 1; k < recs.size() && recs[k].type == kContinue; ++k) joined.append(recs[k].data.chars());
-        rgce = ByteView(std::string_view(joined)).head(d.u16le(20).value_or(0));
-      }
-      const auto f = decode_formula(rgce, ctx);
-      // A formula that declares more bytes than its record and CONTINUEs hold is only a prefix.
-      const bool whole = rgce.size() >= d.u16le(20).value_or(0);
-      sheet->formulas.push_back(Cell{d.u16le(0).value_or(0), static_cast<std::uint32_t>(d.u16le(2).value_or(0) & 0xFF), f.text, f.complete && whole});
+      if (listed != nullptr && listed->macro) sheet = listed;
+      continue;
     }
+    if (r.type == kEof) {
+      sheet = nullptr;
+      continue;
+    }
+    if (sheet == nullptr || r.type != 0x0006) continue;
+    if (formulas++ >= limits.max_formulas) {
+      wb.issues.push_back({"limit.biff_formulas", "too many formulas; the rest ignored", r.offset});
+      break;
+    }
+    const ByteView d = r.data;
+    const std::uint16_t cce = d.u16le(20).value_or(0);
+    ByteView rgce = d.clamp(22, cce);
+    // A formula longer than a record continues in CONTINUE records.
+    if (rgce.size() < cce) {
+      joined.assign(rgce.chars());
+      std::uint64_t q = p;
+      while (q + 4 <= s.size() && *s.u16le(q) == kContinue) {
+        const auto more = s.clamp(q + 4, *s.u16le(q + 2));
+        joined.append(more.chars());
+        q += 4ULL + *s.u16le(q + 2);
+      }
+      rgce = ByteView(std::string_view(joined)).head(cce);
+    }
+    const auto f = decode_formula(rgce, ctx);
+    // A formula that declares more bytes than its record and CONTINUEs hold is only a prefix.
+    const bool whole = rgce.size() >= cce;
+    sheet->formulas.push_back(Cell{d.u16le(0).value_or(0), static_cast<std::uint32_t>(d.u16le(2).value_or(0) & 0xFF), f.text, f.complete && whole});
   }
   return wb;
 }

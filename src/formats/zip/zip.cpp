@@ -146,10 +146,13 @@ Result<Extracted> extract(ByteView b, const Member& m, const ZipLimits& limits) 
         zs.avail_in = chunk;
         in_left -= chunk;
       }
+      // Never inflate more than the cap allows (a peek at a member's first bytes stays cheap).
+      const std::uint64_t room = cap + 1 - std::min<std::uint64_t>(cap, out.data.size());
+      const auto want = static_cast<uInt>(std::min<std::uint64_t>(sizeof buf, room));
       zs.next_out = reinterpret_cast<Bytef*>(buf);
-      zs.avail_out = sizeof buf;
+      zs.avail_out = want;
       rc = inflate(&zs, Z_NO_FLUSH);
-      out.data.append(buf, sizeof buf - zs.avail_out);
+      out.data.append(buf, want - zs.avail_out);
       if (rc == Z_BUF_ERROR && zs.avail_in == 0 && in_left == 0) {
         out.issues.push_back({"zip.truncated_member", m.name + ": deflate stream ends early", data_off});
         out.complete = false;
