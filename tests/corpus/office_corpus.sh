@@ -118,6 +118,46 @@ YAR
   grep -q $'^A1\t=ALERT("This is a sample Excel 4 macro")$' "$T/ex2/excel4_sample_macro.xls/Workbook/Macro1.xlm" \
     && echo "ok: XLM sheet extracted" || { echo "FAIL: XLM extraction"; find "$T/ex2" -type f; failures=$((failures + 1)); }
   ;;
+mraptor)
+  # Parity with oletools mraptor: its three regexes (../shared/specs/documents-and-mail.md §6),
+  # run by Python's re exactly as mraptor runs them, on the raw module sources we extract, must
+  # give the same A/W/X flags as `doc --mraptor` for every VBA project of the corpus.
+  "$EMOGUARD" doc --json --no-progress --fail-on none --mraptor --extract "$T/raw" --extract-raw "$DATA/office" >"$T/m.jsonl"
+  if ! /usr/bin/python3 - "$T/m.jsonl" "$T/raw" <<'PY'; then failures=$((failures + 1)); fi
+import collections, json, os, re, sys
+A = re.compile(r"(?i)\b(?:Auto(?:Exec|_?Open|_?Close|Exit|New)|Document(?:_?Open|_Close|_?BeforeClose|Change|_New)|NewDocument|Workbook(?:_Open|_Activate|_Close|_BeforeClose)|\w+_(?:Painted|Painting|GotFocus|LostFocus|MouseHover|Layout|Click|Change|Resize|BeforeNavigate2|BeforeScriptExecute|DocumentComplete|DownloadBegin|DownloadComplete|FileDownload|NavigateComplete2|NavigateError|ProgressChange|PropertyChange|SetSecureLockIcon|StatusTextChange|TitleChange|MouseMove|MouseEnter|MouseLeave|OnConnecting))|Auto_Ope\b")
+W = re.compile(r"(?i)\b(?:FileCopy|CopyFile|Kill|CreateTextFile|VirtualAlloc|RtlMoveMemory|URLDownloadToFileA?|AltStartupPath|WriteProcessMemory|ADODB\.Stream|WriteText|SaveToFile|SaveAs|SaveAsRTF|FileSaveAs|MkDir|RmDir|SaveSetting|SetAttr)\b|(?:\bOpen\b[^\n]+\b(?:Write|Append|Binary|Output|Random)\b)")
+X = re.compile(r"(?i)\b(?:Shell|CreateObject|GetObject|SendKeys|RUN|CALL|MacScript|FollowHyperlink|CreateThread|ShellExecuteA?|ExecuteExcel4Macro|EXEC|REGISTER|SetTimer)\b|(?:\bDeclare\b[^\n]+\bLib\b)")
+def safe(c):
+    return "".join("_" if ch in '/\\:*?"<>|' or ord(ch) < 32 else ch for ch in c)
+ours, basenames = [], collections.Counter()
+for line in open(sys.argv[1], encoding="utf-8"):
+    r = json.loads(line)
+    if r["type"] == "finding" and r["data"]["rule"]["id"] == "document.mraptor":
+        obj = r["data"]["object"]
+        flags = dict((e["key"], e["value"]) for e in r["data"]["evidence"])["flags"]
+        ours.append((obj, flags))
+        basenames[os.path.basename(obj[0])] += 1
+checked, bad = 0, 0
+for obj, flags in ours:
+    if basenames[os.path.basename(obj[0])] > 1:
+        continue  # two inputs with one name share an extraction folder: not attributable
+    folder = os.path.join(sys.argv[2], safe(os.path.basename(obj[0])), *[safe(p) for p in obj[1:]])
+    code = ""
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        if os.path.isfile(path) and name.endswith((".bas", ".cls")):
+            code += open(path, encoding="utf-8", errors="replace", newline="").read() + "\n"
+    code = code.replace(" _\r\n", " ").replace(" _\r", " ").replace(" _\n", " ")
+    theirs = ("A" if A.search(code) else "-") + ("W" if W.search(code) else "-") + ("X" if X.search(code) else "-")
+    checked += 1
+    if theirs != flags:
+        bad += 1
+        print(f"FAIL: {' > '.join(obj)}: emoguard {flags}, mraptor regexes {theirs}")
+print(f"mraptor parity: {checked} VBA projects compared, {bad} differ")
+sys.exit(1 if bad or checked < 30 else 0)
+PY
+  ;;
 *) echo "unknown case $CASE"; exit 2 ;;
 esac
 echo "$CASE: $failures failure(s)"
