@@ -15,7 +15,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "${work}"' EXIT
 "${fixturegen}" evidence "${work}/evidence" >/dev/null
 
-normalise() { sed -E 's/"started":"[^"]*"/"started":"-"/; s/"elapsed_s":[0-9.]+/"elapsed_s":0/'; }
+normalise() { sed -E 's/"started":"[^"]*"/"started":"1970-01-01T00:00:00Z"/; s/"elapsed_s":[0-9.]+/"elapsed_s":0/'; }
 # Relative paths keep the output independent of where the folder was generated.
 set +e
 (cd "${work}/evidence" && "${emoguard}" triage --json --no-progress -j 2 .) | normalise >"${work}/actual.jsonl"

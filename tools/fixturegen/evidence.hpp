@@ -1,0 +1,16 @@
+// The fixed evidence set: every content type and subtype emoguard detects, each with its label.
+//
+// It also holds the name/content mismatches the filetype analyzer must flag, and benign files
+// whose names fit their content.
+#pragma once
+
+#include <vector>
+
+#include "output.hpp"
+
+namespace emoguard::fixturegen {
+
+// Byte-identical on every run and platform: every time, seed and name inside is fixed.
+[[nodiscard]] std::vector<FixtureFile> evidence_set();
+
+}  // namespace emoguard::fixturegen
