@@ -158,6 +158,28 @@ print(f"mraptor parity: {checked} VBA projects compared, {bad} differ")
 sys.exit(1 if bad or checked < 30 else 0)
 PY
   ;;
+decrypt)
+  # OOXML encryption: files encrypted with Excel's built-in password are opened and their macros
+  # analysed; files with an unknown password are reported as such (as olevba reports them).
+  "$EMOGUARD" doc --json --no-progress --fail-on none "$DATA/office/oletools/encrypted/autostart-encrypt-standardpassword.xlsm" \
+    "$DATA/office/oletools/encrypted/encrypted.docx" >"$T/d.jsonl"
+  if ! /usr/bin/python3 - "$T/d.jsonl" <<'PY'; then failures=$((failures + 1)); fi
+import json, sys
+f = [json.loads(l)["data"] for l in open(sys.argv[1], encoding="utf-8") if '"type":"finding"' in l]
+ok = True
+def need(cond, what):
+    global ok
+    print(("ok: " if cond else "FAIL: ") + what)
+    ok = ok and cond
+opened = [x for x in f if x["rule"]["id"] == "document.encrypted_default_password"]
+need(len(opened) == 1 and any(e["value"] == "VelvetSweatshop" for e in opened[0]["evidence"]), "xlsm opened with VelvetSweatshop")
+inner = [x for x in f if x["object_path"].endswith("EncryptedPackage (decrypted) > xl/vbaProject.bin > VBA")]
+need(len(inner) == 1 and any(e["key"] == "keyword.autoexec" for e in inner[0]["evidence"]), "its macro (Auto_Open) found inside the decrypted package")
+unknown = [x for x in f if x["rule"]["id"] == "document.encrypted" and x["object_path"].endswith("encrypted.docx")]
+need(len(unknown) == 1, "encrypted.docx: password unknown, contents not inspected")
+sys.exit(0 if ok else 1)
+PY
+  ;;
 *) echo "unknown case $CASE"; exit 2 ;;
 esac
 echo "$CASE: $failures failure(s)"
