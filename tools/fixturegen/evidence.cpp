@@ -16,7 +16,7 @@
 
 namespace emoguard::fixturegen {
 
-std::vector<FixtureFile> evidence_set() {
+std::vector<FixtureFile> evidence_set(std::vector<MacroSource>* macro_sources) {
   std::vector<FixtureFile> out;
   auto add = [&](std::string path, std::string label, Bytes bytes) {
     out.push_back({std::move(path), std::move(label), std::move(bytes)});
@@ -197,6 +197,9 @@ std::vector<FixtureFile> evidence_set() {
     add("system/Startup/update.lnk", "lnk", shell_link(lo));
   }
   add("system/Desktop/請求書.lnk", "lnk", shell_link({}));
+
+  // Macro documents with real VBA projects and XLM sheets (documents/, mail/attachments/).
+  add_macro_documents(out, macro_sources);
   return out;
 }
 

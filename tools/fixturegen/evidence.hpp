@@ -6,11 +6,13 @@
 
 #include <vector>
 
+#include "macro_documents.hpp"
 #include "output.hpp"
 
 namespace emoguard::fixturegen {
 
-// Byte-identical on every run and platform: every time, seed and name inside is fixed.
-[[nodiscard]] std::vector<FixtureFile> evidence_set();
+// Byte-identical on every run and platform: every time, seed and name inside is fixed. With
+// macro_sources, also what the macro documents carry (see MacroSource).
+[[nodiscard]] std::vector<FixtureFile> evidence_set(std::vector<MacroSource>* macro_sources = nullptr);
 
 }  // namespace emoguard::fixturegen

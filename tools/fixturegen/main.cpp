@@ -22,12 +22,14 @@ constexpr const char* kHelp =
     "emoguard-fixturegen: synthetic, harmless evidence for emoguard's tests and benchmarks\n"
     "\n"
     "Usage:\n"
-    "  emoguard-fixturegen evidence DIR [--expect FILE]\n"
+    "  emoguard-fixturegen evidence DIR [--expect FILE] [--sources DIR2]\n"
     "      Write the fixed evidence set into DIR: at least one file of every content type and subtype\n"
     "      emoguard detects (OLE2, OOXML, ZIP, EVTX, REGF, mail, mbox, LNK, OneNote, PE, ELF, PDF, RTF,\n"
     "      gzip, 7z, RAR, CAB, ISO, XML, HTML/HTA, JSON, logs, text), in mail/ documents/ downloads/\n"
     "      logs/ system/, with Japanese names, and name/content mismatches for the filetype analyzer\n"
-    "      (請求書.pdf.exe, a right-to-left override name, a DLL named photo.png, MHTML named report.doc).\n"
+    "      (請求書.pdf.exe, a right-to-left override name, a DLL named photo.png, MHTML named report.doc),\n"
+    "      and macro documents: Word, Excel and OOXML files with real VBA projects (Emotet-shaped\n"
+    "      auto-exec lures and ordinary macros) and an .xls with a very hidden Excel 4.0 macro sheet.\n"
     "      Byte-identical on every run, file times included.\n"
     "  emoguard-fixturegen tree DIR N [--seed S] [--expect FILE]\n"
     "      Write N small files of mixed types (a few hundred bytes to a few KB) in folders of 100 to\n"
@@ -38,10 +40,14 @@ constexpr const char* kHelp =
     "  --expect FILE  also write FILE (outside DIR): one line per file, \"relative/path<TAB>label\", the\n"
     "                 label being what 'emoguard identify' must report (type or type/subtype)\n"
     "  --seed S       tree only: an unsigned 64-bit seed\n"
+    "  --sources DIR2 evidence only: also write into DIR2 (a new or empty folder outside DIR) what each\n"
+    "                 macro document carries, as 'emoguard doc --extract-raw' must give it back:\n"
+    "                 DIR2/<document path>/<Module>.bas|.cls (stored VBA source, UTF-8) and <Sheet>.xlm\n"
     "\n"
     "DIR is created; if it exists it must be an empty folder. No existing file is ever overwritten.\n"
-    "Nothing written is executable or live: documents carry no working macros, executables carry\n"
-    "headers and no code, and every name points at example.invalid or documentation addresses.\n"
+    "Nothing written is executable or live: executables carry headers and no code; the macros of the\n"
+    "lure documents would only reach example.invalid, which never resolves, and run a DLL that is\n"
+    "never written; every name points at example.invalid or documentation addresses.\n"
     "Exit codes: 0 written, 2 bad arguments or an error (one line on stderr).\n";
 
 std::uint64_t parse_u64(std::string_view what, const std::string& s, bool allow_zero) {
@@ -60,6 +66,7 @@ struct Args {
   std::vector<std::string> positional;
   std::optional<std::string> expect;
   std::optional<std::string> seed;
+  std::optional<std::string> sources;
 };
 
 Args parse(int argc, char** argv) {
@@ -79,6 +86,11 @@ Args parse(int argc, char** argv) {
       a.seed = value("--seed");
     } else if (arg.rfind("--seed=", 0) == 0) {
       a.seed = arg.substr(7);
+    } else if (arg == "--sources") {
+      if (a.sources) throw FatalError("--sources given twice");
+      a.sources = value("--sources");
+    } else if (arg.rfind("--sources=", 0) == 0) {
+      a.sources = arg.substr(10);
     } else if (arg == "--") {
       for (++i; i < argc; ++i) a.positional.emplace_back(argv[i]);
     } else if (arg.size() > 1 && arg[0] == '-') {
@@ -117,10 +129,19 @@ int run(int argc, char** argv) {
   if (a.command == "evidence") {
     if (a.positional.size() != 1) throw FatalError("evidence takes one folder: emoguard-fixturegen evidence DIR [--expect FILE]");
     if (a.seed) throw FatalError("--seed applies to 'tree' only");
+    if (a.sources) check_separate_dirs(*a.sources, a.positional[0]);
     open_output(a.positional[0]);
-    for (const auto& f : evidence_set()) put(f);
+    std::optional<OutputDir> src;
+    if (a.sources) src.emplace(*a.sources);  // before any file is written: it too must be new or empty
+    std::vector<MacroSource> sources;
+    for (const auto& f : evidence_set(src ? &sources : nullptr)) put(f);
+    if (src) {
+      for (const auto& m : sources) src->write(m.document + "/" + m.file_name, m.text);
+      src->finish();
+    }
   } else if (a.command == "tree") {
     if (a.positional.size() != 2) throw FatalError("tree takes a folder and a count: emoguard-fixturegen tree DIR N [--seed S]");
+    if (a.sources) throw FatalError("--sources applies to 'evidence' only");
     TreeOptions t;
     t.files = parse_u64("N", a.positional[1], false);
     if (t.files > 100'000'000) throw FatalError("N is larger than 100000000; split the tree");

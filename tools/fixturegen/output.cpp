@@ -127,6 +127,12 @@ void check_expect_path(const std::string& path, const std::string& root) {
   if (is_inside(path, root)) throw FatalError(path + ": the --expect file must be outside the output folder " + root);
 }
 
+void check_separate_dirs(const std::string& dir, const std::string& root) {
+  if (dir.empty()) throw FatalError("--sources needs a folder name");
+  if (is_inside(dir, root) || is_inside(root, dir))
+    throw FatalError(dir + ": the --sources folder and the output folder " + root + " must not contain one another");
+}
+
 void write_expect_file(const std::string& path, std::vector<std::pair<std::string, std::string>> rows) {
   std::sort(rows.begin(), rows.end());
   std::string text;

@@ -47,6 +47,8 @@ class OutputDir {
 
 // Checks, before anything is written, that path names no existing file and lies outside root.
 void check_expect_path(const std::string& path, const std::string& root);
+// Checks that a second output folder (--sources) and root do not contain one another.
+void check_separate_dirs(const std::string& dir, const std::string& root);
 // Writes "relative/path<TAB>label" lines, sorted by path, to a new file.
 void write_expect_file(const std::string& path, std::vector<std::pair<std::string, std::string>> rows);
 

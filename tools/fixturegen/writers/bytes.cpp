@@ -71,9 +71,7 @@ std::uint32_t crc32(std::string_view data, std::uint32_t crc) {
   return static_cast<std::uint32_t>(c);
 }
 
-namespace {
-
-// Decodes one code point; our inputs are literals in this program, so bad UTF-8 is a bug here.
+// Our inputs are literals in this program, so bad UTF-8 is a bug here.
 char32_t next_code_point(std::string_view s, std::size_t& i) {
   const auto c = static_cast<unsigned char>(s[i]);
   int extra = 0;
@@ -100,8 +98,6 @@ char32_t next_code_point(std::string_view s, std::size_t& i) {
   }
   return cp;
 }
-
-}  // namespace
 
 Bytes utf16le(std::string_view utf8) {
   Bytes out;

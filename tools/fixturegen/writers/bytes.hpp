@@ -39,6 +39,8 @@ void set_u64le(Bytes& b, std::size_t off, std::uint64_t v);
 // CRC-32 (ISO-HDLC, as in ZIP, gzip, PNG, EVTX, 7z, RAR5), computed by zlib.
 [[nodiscard]] std::uint32_t crc32(std::string_view data, std::uint32_t crc = 0);
 
+// Decodes the code point at s[i] and moves i past it; throws std::invalid_argument on bad UTF-8.
+[[nodiscard]] char32_t next_code_point(std::string_view s, std::size_t& i);
 // UTF-8 to UTF-16LE code units as bytes; no terminator. Input must be valid UTF-8 (ours always is).
 [[nodiscard]] Bytes utf16le(std::string_view utf8);
 // Number of UTF-16 code units in a UTF-8 string.

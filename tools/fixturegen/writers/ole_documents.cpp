@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "writers/cfb_writer.hpp"
+#include "writers/vba_writer.hpp"
 
 namespace emoguard::fixturegen {
 namespace {
@@ -80,7 +81,10 @@ Bytes vba_project_bin(const std::string& module_name) {
   return cfb.build();
 }
 
-Bytes word97_document(const DocText& text, bool with_macros) {
+namespace {
+
+// The Word document streams, without macros; callers add those and build.
+CfbWriter word97_streams(const DocText& text) {
   // FibBase and the counts that follow it (MS-DOC 2.5); the text sits at 0x800 as 8-bit characters.
   Bytes wd;
   put_u16le(wd, 0xA5EC);  // wIdent
@@ -123,7 +127,20 @@ Bytes word97_document(const DocText& text, bool with_macros) {
       "CompObj",
       comp_obj("Microsoft Word 97-2003 Document", "MSWordDoc", "Word.Document.8"));
   cfb.add_stream("\x05SummaryInformation", summary_information_stream(summary_for(text, "Microsoft Office Word")));
+  return cfb;
+}
+
+}  // namespace
+
+Bytes word97_document(const DocText& text, bool with_macros) {
+  CfbWriter cfb = word97_streams(text);
   if (with_macros) add_vba_storage(cfb, "Macros/", "ThisDocument");
+  return cfb.build();
+}
+
+Bytes word97_macro_document(const DocText& text, const VbaProject& project) {
+  CfbWriter cfb = word97_streams(text);
+  add_vba_project(cfb, "Macros/", project);
   return cfb.build();
 }
 
@@ -181,6 +198,19 @@ Bytes excel97_workbook(const DocText& text, bool xlm_macro_sheet) {
       "CompObj",
       comp_obj("Microsoft Excel 2003 Worksheet", "Biff8", "Excel.Sheet.8"));
   cfb.add_stream("\x05SummaryInformation", summary_information_stream(summary_for(text, "Microsoft Excel")));
+  return cfb.build();
+}
+
+Bytes excel97_macro_workbook(const DocText& text, const BiffWorkbook& workbook, const VbaProject* vba) {
+  CfbWriter cfb;
+  cfb.set_root_clsid(guid("00020820-0000-0000-C000-000000000046"));
+  cfb.add_stream("Workbook", biff8_workbook_stream(workbook));
+  cfb.add_stream(
+      "\x01"
+      "CompObj",
+      comp_obj("Microsoft Excel 2003 Worksheet", "Biff8", "Excel.Sheet.8"));
+  cfb.add_stream("\x05SummaryInformation", summary_information_stream(summary_for(text, "Microsoft Excel")));
+  if (vba != nullptr) add_vba_project(cfb, "_VBA_PROJECT_CUR/", *vba);
   return cfb.build();
 }
 

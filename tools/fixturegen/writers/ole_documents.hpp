@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "writers/biff_writer.hpp"
 #include "writers/bytes.hpp"
+#include "writers/vba_writer.hpp"
 
 namespace emoguard::fixturegen {
 
@@ -19,9 +21,14 @@ struct DocText {
 // Word 97-2003 document. With macros, a Macros/ storage holds the VBA project placeholder that
 // Word keeps there (see vba_project_bin).
 [[nodiscard]] Bytes word97_document(const DocText& text, bool with_macros = false);
+// Word 97-2003 document whose Macros/ storage holds a complete VBA project (see vba_writer.hpp).
+[[nodiscard]] Bytes word97_macro_document(const DocText& text, const VbaProject& project);
 // Excel 97-2003 workbook: BIFF8 globals and one sheet. An xlm sheet is an Excel 4.0 macro sheet,
 // the kind Emotet's 2021-2022 spreadsheets used.
 [[nodiscard]] Bytes excel97_workbook(const DocText& text, bool xlm_macro_sheet = false);
+// Excel 97-2003 workbook from a BIFF8 description (sheets, XLM macro sheets, Auto_Open), with a
+// VBA project in _VBA_PROJECT_CUR/ when vba is given.
+[[nodiscard]] Bytes excel97_macro_workbook(const DocText& text, const BiffWorkbook& workbook, const VbaProject* vba = nullptr);
 [[nodiscard]] Bytes powerpoint97_presentation(const DocText& text);
 [[nodiscard]] Bytes visio_document(const DocText& text);
 
@@ -48,9 +55,9 @@ struct MsgMessage {
 // Explorer's thumbnail cache: an OLE2 file that is no Office document.
 [[nodiscard]] Bytes thumbs_db(std::uint64_t seed, int thumbnails = 2);
 
-// The vbaProject.bin part of a .docm/.xlsm and the Macros/ storage of a .doc: PROJECT, PROJECTwm
-// and VBA/_VBA_PROJECT. It carries no module source yet: a real MS-OVBA compressed dir stream and
-// modules are the next step for this writer (for the VBA parser's tests).
+// A placeholder vbaProject.bin, as the older fixtures carry (also in the Macros/ storage of
+// word97_document with_macros): PROJECT, PROJECTwm and VBA/_VBA_PROJECT, but no dir stream and no
+// module. Real projects come from vba_project_part() and word97_macro_document().
 [[nodiscard]] Bytes vba_project_bin(const std::string& module_name = "ThisDocument");
 
 }  // namespace emoguard::fixturegen

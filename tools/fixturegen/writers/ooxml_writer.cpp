@@ -97,6 +97,9 @@ Bytes ooxml_package(OoxmlKind kind, const DocText& text, const OoxmlOptions& opt
   const bool vba = kind == OoxmlKind::docm || kind == OoxmlKind::xlsm || kind == OoxmlKind::xlsb || kind == OoxmlKind::pptm;
   if (vba) defaults.emplace_back("bin", "application/vnd.ms-office.vbaProject");
 
+  auto vba_part = [&](const std::string& placeholder_module) {
+    return options.vba_project.empty() ? vba_project_bin(placeholder_module) : options.vba_project;
+  };
   const std::string body = xml_escape(text.body);
   switch (kind) {
     case OoxmlKind::docx:
@@ -129,7 +132,7 @@ Bytes ooxml_package(OoxmlKind kind, const DocText& text, const OoxmlOptions& opt
             rels_xml({{"rId1", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate",
                        options.remote_template, true}}));
       }
-      if (kind == OoxmlKind::docm) parts.emplace_back("word/vbaProject.bin", vba_project_bin("ThisDocument"));
+      if (kind == OoxmlKind::docm) parts.emplace_back("word/vbaProject.bin", vba_part("ThisDocument"));
       break;
     }
     case OoxmlKind::xlsx:
@@ -172,7 +175,7 @@ Bytes ooxml_package(OoxmlKind kind, const DocText& text, const OoxmlOptions& opt
                                "xmlns:xm=\"http://schemas.microsoft.com/office/excel/2006/main\"><sheetData>"
                                "<row r=\"1\"><c r=\"A1\"><f>HALT()</f></c></row></sheetData></xm:macrosheet>");
       }
-      if (kind == OoxmlKind::xlsm) parts.emplace_back("xl/vbaProject.bin", vba_project_bin("ThisWorkbook"));
+      if (kind == OoxmlKind::xlsm) parts.emplace_back("xl/vbaProject.bin", vba_part("ThisWorkbook"));
       break;
     }
     case OoxmlKind::xlsb: {
@@ -203,7 +206,7 @@ Bytes ooxml_package(OoxmlKind kind, const DocText& text, const OoxmlOptions& opt
                                     "worksheets/sheet1.bin"},
                                    {"rId2", kVbaRel, "vbaProject.bin"}}));
       parts.emplace_back("xl/worksheets/sheet1.bin", Bytes("\x81\x01\x00\x82\x01\x00", 6));  // BrtBeginSheet, BrtEndSheet
-      parts.emplace_back("xl/vbaProject.bin", vba_project_bin("ThisWorkbook"));
+      parts.emplace_back("xl/vbaProject.bin", vba_part("ThisWorkbook"));
       break;
     }
     case OoxmlKind::pptx:
@@ -234,7 +237,7 @@ Bytes ooxml_package(OoxmlKind kind, const DocText& text, const OoxmlOptions& opt
                              body +
                              "</a:t></a:r></a:p></p:txBody></p:sp>"
                              "</p:spTree></p:cSld></p:sld>");
-      if (kind == OoxmlKind::pptm) parts.emplace_back("ppt/vbaProject.bin", vba_project_bin("Module1"));
+      if (kind == OoxmlKind::pptm) parts.emplace_back("ppt/vbaProject.bin", vba_part("Module1"));
       break;
     }
     case OoxmlKind::vsdx: {

@@ -25,6 +25,9 @@ struct OoxmlOptions {
   // A remote template (attachedTemplate with TargetMode External): the template-injection lure.
   // Only ever example.invalid.
   std::string remote_template;
+  // The vbaProject.bin part of a macro-enabled package (vba_project_part()); empty: the
+  // placeholder project (vba_project_bin()).
+  Bytes vba_project;
   bool deflate = true;
   int deflate_level = 6;  // large generated trees use 1: a third of the time, same structure
 };
