@@ -217,6 +217,27 @@ class DocumentAnalyzer final : public Analyzer {
       }
     }
 
+    // A storage named VBA without a dir stream: the project cannot be read the normal way. Its
+    // modules may be hidden or the project damaged; say so rather than pass it silently.
+    for (const auto& e : c.entries()) {
+      if (!e.in_tree || e.type != cfb::EntryType::storage || lower(e.name) != "vba") continue;
+      bool has_dir = false;
+      std::string names;
+      for (const auto* ch : c.children(e)) {
+        has_dir = has_dir || lower(ch->name) == "dir";
+        names += (names.empty() ? "" : ", ") + ch->name;
+      }
+      if (!has_dir) {
+        Anomaly a;
+        a.component = "ovba";
+        a.code = "ovba.no_dir_stream";
+        a.message = {"VBA storage without a dir stream: its modules cannot be located (hidden or damaged project)",
+                     "dir ストリームのない VBA ストレージ: モジュールの位置が分かりません (隠蔽または破損したプロジェクト)"};
+        a.object = e.path.empty() ? obj.path : obj.path.child(e.path);
+        a.evidence = {{"streams", names}};
+        ctx.sink().anomaly(a);
+      }
+    }
     // VBA storages: a storage holding a "dir" stream (and usually _VBA_PROJECT), whose parent holds PROJECT.
     std::set<std::uint32_t> done;
     for (const auto& e : c.entries()) {

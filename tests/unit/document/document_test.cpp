@@ -400,5 +400,21 @@ TEST(DocumentAnalyzer, RandomDamageNeverThrows) {
   }
 }
 
+TEST(DocumentAnalyzer, VbaStorageWithoutDirIsAnAnomalyNotASilentPass) {
+  CfbBuilder b;
+  const auto macros = b.add_storage(CfbBuilder::kRoot, "Macros");
+  const auto vba = b.add_storage(macros, "VBA");
+  b.add_stream(vba, "_VBA_PROJECT", std::string("\xCC\x61\xFF\xFF\x00\x03\x00", 7));
+  b.add_stream(vba, "Module1", "Attribute VB_Name = \"Module1\"\r\n");
+  b.add_stream(macros, "PROJECT", "Module=Module1\r\n");
+  b.add_stream(CfbBuilder::kRoot, "WordDocument", std::string(512, '\0'));
+  const Scan s = scan(b.build());
+  const auto a = s.anomalies();
+  ASSERT_EQ(a.size(), 1u) << s.dump();
+  EXPECT_EQ(a[0]->code, "ovba.no_dir_stream");
+  EXPECT_EQ(a[0]->object.str(), "file > Macros/VBA");
+  EXPECT_TRUE(s.findings().empty()) << s.dump();
+}
+
 }  // namespace
 }  // namespace emoguard::analyzers::document
