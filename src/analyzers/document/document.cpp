@@ -142,6 +142,7 @@ class DocumentAnalyzer final : public Analyzer {
       for (const auto& i : xlm_issues) anomaly(ctx, obj.path, "xlm", "xlm.unreadable_part", i);
       report_xlm(wb, obj.path, ctx, options_.on_xlm_sheet, text_scanner(ctx));
     }
+    report_ooxml_links(obj.bytes, obj.path, ctx);
     for (const auto& m : archive->members) {
       if (ctx.out_of_time()) return;
       if (m.is_dir()) continue;

@@ -325,6 +325,77 @@ XlmWorkbook xlm_from_ooxml(ByteView zip_bytes, std::vector<std::string>& issues)
   return wb;
 }
 
+void report_ooxml_links(ByteView zip_bytes, const ObjectPath& at, Context& ctx) {
+  auto archive = formats::zip::parse(zip_bytes);
+  if (!archive) return;
+  // oletools' list of relationship types that fetch or embed something when pointed outside.
+  static const std::vector<std::string_view> kTypes = {
+      "attachedTemplate", "externalLink", "externalLinkPath", "externalReference", "frame", "hyperlink", "officeDocument",
+      "oleObject", "package", "slideUpdateUrl", "slideMaster", "slide", "slideUpdateInfo", "subDocument", "worksheet"};
+  formats::zip::ZipLimits small;
+  small.max_member_bytes = 16U << 20;
+  for (const auto& m : archive->members) {
+    if (ctx.out_of_time()) return;
+    const std::string l = lower(m.name);
+    const bool rels = l.size() > 5 && l.compare(l.size() - 5, 5, ".rels") == 0;
+    const bool word_part = l.rfind("word/", 0) == 0 && l.size() > 4 && l.compare(l.size() - 4, 4, ".xml") == 0;
+    if (!rels && !word_part) continue;
+    auto data = formats::zip::extract(zip_bytes, m, small);
+    if (!data) continue;
+    pugi::xml_document doc;
+    if (!doc.load_buffer(data->data.data(), data->data.size())) continue;
+    if (rels) {
+      for (const auto& r : doc.document_element().children()) {
+        if (std::string_view(r.attribute("TargetMode").value()) != "External") continue;
+        const std::string type = r.attribute("Type").value();
+        const std::string short_type = type.substr(type.rfind('/') == std::string::npos ? 0 : type.rfind('/') + 1);
+        if (std::find(kTypes.begin(), kTypes.end(), short_type) == kTypes.end()) continue;
+        const std::string target = r.attribute("Target").value();
+        const bool remote_template = short_type == "attachedTemplate";
+        const bool fetches = remote_template || short_type == "oleObject" || short_type == "subDocument" || short_type == "frame";
+        if (short_type == "hyperlink") continue;  // a clickable link, not something Office fetches by itself
+        Finding f;
+        f.analyzer = "document";
+        f.rule = remote_template ? Rule{"document.remote_template", {"Document loads its template from outside (remote template injection)",
+                                                                     "文書が外部からテンプレートを読み込みます (リモートテンプレート)"}, "emoguard"}
+                                 : Rule{"document.external_relationship", {"Document refers to an external " + short_type,
+                                                                           "文書が外部の " + short_type + " を参照しています"}, "emoguard"};
+        f.severity = fetches ? Severity::high : Severity::medium;
+        f.object = at.child(m.name);
+        f.attack = remote_template ? "T1221" : "T1105";
+        f.evidence = {{"relationship", short_type}, {"target", target}};
+        for (const auto& i : find_iocs(target)) f.evidence.push_back({"ioc." + i.kind, i.value});
+        ctx.sink().finding(f);
+      }
+    } else {
+      // DDE: field instructions beginning with DDE or DDEAUTO (oletools msodde).
+      std::string instr;
+      struct Collect : pugi::xml_tree_walker {
+        std::string* out;
+        bool for_each(pugi::xml_node& n) override {
+          const std::string name = local_name(n.name());
+          if (name == "instrText") *out += n.text().get();
+          if (name == "fldSimple") *out += std::string(n.attribute("w:instr").value()) + "\n";
+          return out->size() < (1U << 20);
+        }
+      } collect;
+      collect.out = &instr;
+      doc.traverse(collect);
+      std::string t = lower(instr);
+      const auto p = t.find_first_not_of(" \t\r\n");
+      if (p == std::string::npos || !(t.compare(p, 4, "dde ") == 0 || t.compare(p, 8, "ddeauto ") == 0)) continue;
+      Finding f;
+      f.analyzer = "document";
+      f.rule = Rule{"document.dde", {"DDE field that runs a command", "コマンドを実行する DDE フィールド"}, "emoguard"};
+      f.severity = Severity::high;
+      f.object = at.child(m.name);
+      f.attack = "T1559.002";
+      f.evidence = {{"field", instr.substr(0, 1000)}};
+      ctx.sink().finding(f);
+    }
+  }
+}
+
 XlmWorkbook xlm_from_sylk(std::string_view t) {
   XlmWorkbook wb;
   XlmSheet sheet;

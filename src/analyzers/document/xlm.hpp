@@ -35,6 +35,10 @@ void report_xlm(const XlmWorkbook& wb, const ObjectPath& at, Context& ctx, const
 // Returns an empty workbook when the package has no macro sheet.
 [[nodiscard]] XlmWorkbook xlm_from_ooxml(ByteView zip_bytes, std::vector<std::string>& issues);
 
+// External relationships (remote templates, linked OLE objects, ...) and DDE fields of an OOXML
+// package, reported as findings under `at`.
+void report_ooxml_links(ByteView zip_bytes, const ObjectPath& at, Context& ctx);
+
 // SYLK (.slk): "ID;P" text with O;E (macro sheet), NN;N (names) and C;...;E (formulas) records.
 [[nodiscard]] XlmWorkbook xlm_from_sylk(std::string_view text);
 
