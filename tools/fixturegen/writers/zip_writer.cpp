@@ -22,8 +22,9 @@ class ZipCrypto {
     for (const char c : password) update(static_cast<std::uint8_t>(c));
   }
   std::uint8_t encrypt(std::uint8_t plain) {
-    const std::uint16_t t = static_cast<std::uint16_t>(k2_ | 2);
-    const auto cipher = static_cast<std::uint8_t>(plain ^ static_cast<std::uint8_t>((t * (t ^ 1)) >> 8));
+    // In 32-bit unsigned arithmetic: uint16 * uint16 promotes to int and can overflow (UB).
+    const std::uint32_t t = (k2_ | 2U) & 0xFFFFU;
+    const auto cipher = static_cast<std::uint8_t>(plain ^ static_cast<std::uint8_t>((t * (t ^ 1U)) >> 8));
     update(plain);
     return cipher;
   }
