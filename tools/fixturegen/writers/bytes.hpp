@@ -6,6 +6,15 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <tuple>
+
+#include <fmt/format.h>
+
+// fmt::format whose arguments are evaluated left to right. A call's arguments are evaluated in
+// an unspecified order (GCC goes right to left, Clang left to right), so two random draws in one
+// call would make the output depend on the compiler; a braced list is always left to right.
+#define EMOGUARD_SEQ_FORMAT(FMT, ...) \
+  std::apply([&](auto&&... emoguard_seq_args) { return fmt::format(FMT, emoguard_seq_args...); }, std::tuple{__VA_ARGS__})
 
 namespace emoguard::fixturegen {
 

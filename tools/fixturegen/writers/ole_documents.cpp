@@ -412,7 +412,7 @@ Bytes encrypted_ooxml(std::uint64_t seed, std::size_t package_size) {
   put_u16le(info, 4);  // agile encryption 4.4
   put_u16le(info, 4);
   put_u32le(info, 0x40);
-  info += fmt::format(
+  info += EMOGUARD_SEQ_FORMAT(
       "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n"
       "<encryption xmlns=\"http://schemas.microsoft.com/office/2006/encryption\" "
       "xmlns:p=\"http://schemas.microsoft.com/office/2006/keyEncryptor/password\">"

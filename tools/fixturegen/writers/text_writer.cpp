@@ -32,16 +32,16 @@ std::string uid(Rng& rng) {
 }  // namespace
 
 std::string internal_ip(Rng& rng) {
-  return fmt::format("10.{}.{}.{}", rng.below(4), rng.below(256), 1 + rng.below(254));
+  return EMOGUARD_SEQ_FORMAT("10.{}.{}.{}", rng.below(4), rng.below(256), 1 + rng.below(254));
 }
 
 std::string external_ip(Rng& rng) {
   static constexpr std::array<std::string_view, 3> kNets = {"192.0.2", "198.51.100", "203.0.113"};
-  return fmt::format("{}.{}", rng.pick(kNets), 1 + rng.below(254));
+  return EMOGUARD_SEQ_FORMAT("{}.{}", rng.pick(kNets), 1 + rng.below(254));
 }
 
 std::string external_host(Rng& rng) {
-  return fmt::format("{}{}.example.invalid", rng.pick(kHostWords), rng.below(100));
+  return EMOGUARD_SEQ_FORMAT("{}{}.example.invalid", rng.pick(kHostWords), rng.below(100));
 }
 
 Bytes xml_document(XmlKind kind, Rng& rng) {
@@ -75,7 +75,7 @@ Bytes xml_document(XmlKind kind, Rng& rng) {
              "<AppLockerPolicy Version=\"1\">\r\n"
              "  <RuleCollection Type=\"Script\" EnforcementMode=\"Enabled\">\r\n"
              "    <FilePathRule Id=\"" +
-             fmt::format("{:08x}-0000-4000-8000-{:012x}", rng.next() & 0xFFFFFFFF, rng.next() & 0xFFFFFFFFFFFF) +
+             EMOGUARD_SEQ_FORMAT("{:08x}-0000-4000-8000-{:012x}", rng.next() & 0xFFFFFFFF, rng.next() & 0xFFFFFFFFFFFF) +
              "\" Name=\"Scripts in Windows\" Description=\"\" UserOrGroupSid=\"S-1-1-0\" Action=\"Allow\">\r\n"
              "      <Conditions><FilePathCondition Path=\"%WINDIR%\\*\"/></Conditions>\r\n"
              "    </FilePathRule>\r\n  </RuleCollection>\r\n"
@@ -142,7 +142,7 @@ Bytes log_file(LogKind kind, Rng& rng, int lines) {
           "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\n";
       for (int i = 0; i < lines; ++i) {
         step();
-        s += fmt::format("{}.{:06}\t{}\t{}\t{}\t{}\t{}\ttcp\t{}\t{}.{:06}\t{}\t{}\tSF\n", t, rng.below(1000000), uid(rng),
+        s += EMOGUARD_SEQ_FORMAT("{}.{:06}\t{}\t{}\t{}\t{}\t{}\ttcp\t{}\t{}.{:06}\t{}\t{}\tSF\n", t, rng.below(1000000), uid(rng),
                          internal_ip(rng), rng.between(49152, 65535), external_ip(rng), rng.chance(50) ? 443 : 8080,
                          rng.chance(50) ? "ssl" : "http", rng.below(10), rng.below(1000000), rng.below(5000), rng.below(200000));
       }
@@ -151,7 +151,7 @@ Bytes log_file(LogKind kind, Rng& rng, int lines) {
     case LogKind::zeek_json:
       for (int i = 0; i < lines; ++i) {
         step();
-        s += fmt::format(
+        s += EMOGUARD_SEQ_FORMAT(
             "{{\"ts\":{}.{:06},\"uid\":\"{}\",\"id.orig_h\":\"{}\",\"id.orig_p\":{},\"id.resp_h\":\"{}\",\"id.resp_p\":{},"
             "\"proto\":\"tcp\",\"service\":\"http\",\"conn_state\":\"SF\"}}\n",
             t, rng.below(1000000), uid(rng), internal_ip(rng), rng.between(49152, 65535), external_ip(rng),
@@ -162,14 +162,14 @@ Bytes log_file(LogKind kind, Rng& rng, int lines) {
       for (int i = 0; i < lines; ++i) {
         step();
         if (rng.chance(30)) {
-          s += fmt::format(
+          s += EMOGUARD_SEQ_FORMAT(
               "{{\"timestamp\":\"{}+0900\",\"flow_id\":{},\"event_type\":\"alert\",\"src_ip\":\"{}\",\"src_port\":{},\"dest_ip\":"
               "\"{}\","
               "\"dest_port\":8080,\"proto\":\"TCP\",\"alert\":{{\"action\":\"allowed\",\"signature_id\":9000001,"
               "\"signature\":\"FIXTURE test signature (not a real detection)\",\"severity\":3}}}}\n",
               iso_time(t), rng.next() >> 12, internal_ip(rng), rng.between(49152, 65535), external_ip(rng));
         } else {
-          s += fmt::format(
+          s += EMOGUARD_SEQ_FORMAT(
               "{{\"timestamp\":\"{}+0900\",\"flow_id\":{},\"event_type\":\"dns\",\"src_ip\":\"{}\",\"dest_ip\":\"10.0.0.53\","
               "\"proto\":\"UDP\",\"dns\":{{\"type\":\"query\",\"rrname\":\"{}\",\"rrtype\":\"A\"}}}}\n",
               iso_time(t), rng.next() >> 12, internal_ip(rng), external_host(rng));
@@ -179,14 +179,14 @@ Bytes log_file(LogKind kind, Rng& rng, int lines) {
     case LogKind::squid:
       for (int i = 0; i < lines; ++i) {
         step();
-        s += fmt::format("{}.{:03} {:6} {} TCP_TUNNEL/200 {} CONNECT {}:443 - HIER_DIRECT/{} -\n", t, rng.below(1000),
+        s += EMOGUARD_SEQ_FORMAT("{}.{:03} {:6} {} TCP_TUNNEL/200 {} CONNECT {}:443 - HIER_DIRECT/{} -\n", t, rng.below(1000),
                          rng.between(20, 9000), internal_ip(rng), rng.between(300, 90000), external_host(rng), external_ip(rng));
       }
       return s;
     case LogKind::jsonl:
       for (int i = 0; i < lines; ++i) {
         step();
-        s += fmt::format("{{\"time\":\"{}Z\",\"level\":\"info\",\"user\":\"{}\",\"action\":\"login\",\"client\":\"{}\"}}\n",
+        s += EMOGUARD_SEQ_FORMAT("{{\"time\":\"{}Z\",\"level\":\"info\",\"user\":\"{}\",\"action\":\"login\",\"client\":\"{}\"}}\n",
                          iso_time(t, false), rng.pick(kUsers), internal_ip(rng));
       }
       return s;
@@ -194,7 +194,7 @@ Bytes log_file(LogKind kind, Rng& rng, int lines) {
       s = "timestamp,src_ip,dst_ip,dst_port,action\r\n";
       for (int i = 0; i < lines; ++i) {
         step();
-        s += fmt::format("{},{},{},{},{}\r\n", iso_time(t, false), internal_ip(rng), external_ip(rng),
+        s += EMOGUARD_SEQ_FORMAT("{},{},{},{},{}\r\n", iso_time(t, false), internal_ip(rng), external_ip(rng),
                          rng.chance(50) ? 443 : 8080, rng.chance(80) ? "allow" : "deny");
       }
       return s;
@@ -202,7 +202,7 @@ Bytes log_file(LogKind kind, Rng& rng, int lines) {
       s = "hostname\tip\tmac\tlease_start\n";
       for (int i = 0; i < lines; ++i) {
         step();
-        s += fmt::format("PC-{:03}\t{}\t00:15:5d:{:02x}:{:02x}:{:02x}\t{}\n", rng.below(1000), internal_ip(rng), rng.below(256),
+        s += EMOGUARD_SEQ_FORMAT("PC-{:03}\t{}\t00:15:5d:{:02x}:{:02x}:{:02x}\t{}\n", rng.below(1000), internal_ip(rng), rng.below(256),
                          rng.below(256), rng.below(256), iso_time(t, false));
       }
       return s;
@@ -210,7 +210,7 @@ Bytes log_file(LogKind kind, Rng& rng, int lines) {
       s = "Datum;Quelle;Ziel;Aktion\r\n";
       for (int i = 0; i < lines; ++i) {
         step();
-        s += fmt::format("{};{};{};{}\r\n", iso_time(t, false), internal_ip(rng), external_ip(rng),
+        s += EMOGUARD_SEQ_FORMAT("{};{};{};{}\r\n", iso_time(t, false), internal_ip(rng), external_ip(rng),
                          rng.chance(80) ? "erlaubt" : "blockiert");
       }
       return s;
@@ -218,7 +218,7 @@ Bytes log_file(LogKind kind, Rng& rng, int lines) {
       for (int i = 0; i < lines; ++i) {
         step();
         const std::int64_t secs = t % 86400;
-        s += fmt::format("{} {:>2} {:02}:{:02}:{:02} fw01 sshd[{}]: Accepted publickey for {} from {} port {} ssh2\n",
+        s += EMOGUARD_SEQ_FORMAT("{} {:>2} {:02}:{:02}:{:02} fw01 sshd[{}]: Accepted publickey for {} from {} port {} ssh2\n",
                          rng.pick(kMonths), 1 + rng.below(28), secs / 3600, (secs / 60) % 60, secs % 60, rng.between(1000, 60000),
                          rng.pick(kUsers), internal_ip(rng), rng.between(49152, 65535));
       }
@@ -226,7 +226,7 @@ Bytes log_file(LogKind kind, Rng& rng, int lines) {
     case LogKind::event_json:
       for (int i = 0; i < lines; ++i) {
         step();
-        s += fmt::format(
+        s += EMOGUARD_SEQ_FORMAT(
             "{{\"Event\":{{\"System\":{{\"Provider\":{{\"Name\":\"Microsoft-Windows-Sysmon\"}},\"EventID\":1,\"TimeCreated\":"
             "{{\"SystemTime\":\"{}Z\"}},\"Computer\":\"PC-{:03}\"}},\"EventData\":{{\"Image\":\"C:\\\\Windows\\\\System32\\\\cmd."
             "exe\","
@@ -239,7 +239,7 @@ Bytes log_file(LogKind kind, Rng& rng, int lines) {
 }
 
 Bytes json_document(Rng& rng) {
-  return fmt::format("{{\n  \"server\": \"{}\",\n  \"port\": {},\n  \"retry\": {},\n  \"users\": [\"{}\", \"{}\"]\n}}\n",
+  return EMOGUARD_SEQ_FORMAT("{{\n  \"server\": \"{}\",\n  \"port\": {},\n  \"retry\": {},\n  \"users\": [\"{}\", \"{}\"]\n}}\n",
                      external_host(rng), rng.chance(50) ? 443 : 8443, rng.below(10), rng.pick(kUsers), rng.pick(kUsers));
 }
 
