@@ -205,7 +205,10 @@ class TextWriter final : public Sink {
   }
   void anomaly(const Anomaly& a) override {
     std::string s = paint("\033[35m", fmt::format("{:<8}", ja() ? "異常" : "ANOMALY")) + " " + safe(a.message.in(o_.lang)) + "  [" + safe(a.code) + "]";
-    if (!a.object.parts.empty() && a.message.en.find(a.object.parts.back()) == std::string::npos) s += "\n         " + std::string(ja() ? "対象" : "object") + ": " + safe(a.object.str());
+    // Show where, unless the message already names the whole object path (walk messages do).
+    if (!a.object.parts.empty() && a.message.en.find(a.object.str()) == std::string::npos) {
+      s += "\n         " + std::string(ja() ? "対象" : "object") + ": " + safe(a.object.str());
+    }
     if (a.offset != kNoOffset) s += fmt::format("\n         {}: {:#x}", ja() ? "オフセット" : "offset", a.offset);
     out_.write(s + "\n");
   }

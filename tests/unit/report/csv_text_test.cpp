@@ -410,5 +410,24 @@ TEST(DefaultLanguage, FromTheLocale) {
   if (saved_lang) ::setenv("LANG", lang.c_str(), 1); else ::unsetenv("LANG");
 }
 
+TEST(TextEn, AnomalyShowsItsObjectUnlessTheMessageNamesThePath) {
+  Writer w(Format::text, "en");
+  Anomaly a;
+  a.component = "ovba";
+  a.code = "ovba.no_dir_stream";
+  a.message = {"VBA storage without a dir stream", ""};
+  a.object = ObjectPath{{"invoice.xlsb", "xl/vbaProject.bin", "VBA"}};
+  w.w->anomaly(a);  // the message mentions "VBA", the last part, but not the path: show it
+  Anomaly b;
+  b.component = "walk";
+  b.code = "walk.not_regular";
+  b.message = {"evidence/pipe: FIFO, not read", ""};
+  b.object = ObjectPath{{"evidence/pipe"}};
+  w.w->anomaly(b);  // the message starts with the path: no separate object line
+  const std::string s = w.out.str();
+  EXPECT_NE(s.find("object: invoice.xlsb > xl/vbaProject.bin > VBA"), std::string::npos) << s;
+  EXPECT_EQ(s.find("object: evidence/pipe"), std::string::npos) << s;
+}
+
 }  // namespace
 }  // namespace emoguard::report
