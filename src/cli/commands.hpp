@@ -13,5 +13,6 @@ Runner add_triage(CLI::App& app);
 Runner add_identify(CLI::App& app);
 Runner add_selftest(CLI::App& app);
 Runner add_doc(CLI::App& app);
+Runner add_evtx(CLI::App& app);
 
 }  // namespace emoguard::cli

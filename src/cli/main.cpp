@@ -19,7 +19,6 @@ struct Planned {
 };
 constexpr Planned kPlanned[] = {
     {"mail", ".eml/.msg/mbox with password ZIPs, LNK, OneNote"},
-    {"evtx", "dump Windows event logs"},
     {"hunt", "Sigma and Emotet-chain detections over event logs"},
     {"hostcheck", "EmoCheck's checks for every user, live or offline"},
     {"discover", "find live devices"},
@@ -60,6 +59,7 @@ int main(int argc, char** argv) {
   const auto triage = emoguard::cli::add_triage(app);
   const auto identify = emoguard::cli::add_identify(app);
   const auto doc = emoguard::cli::add_doc(app);
+  const auto evtx = emoguard::cli::add_evtx(app);
   const auto selftest = emoguard::cli::add_selftest(app);
 
   try {
@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
       if (n == "identify") return identify();
       if (n == "selftest") return selftest();
       if (n == "doc") return doc();
+      if (n == "evtx") return evtx();
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "emoguard: internal error: %s\n", e.what());

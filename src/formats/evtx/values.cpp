@@ -1,0 +1,406 @@
+// EVTX substitution values as text: integers, hex, GUIDs, SIDs, times, strings and arrays.
+#include <array>
+#include <charconv>
+#include <cstdio>
+
+#include "formats/evtx/evtx.hpp"
+#include "formats/evtx/internal.hpp"
+
+namespace emoguard::formats::evtx {
+
+using detail::rd16;
+using detail::rd32;
+using detail::rd64;
+
+namespace detail {
+
+void append_utf16(std::string& out, const std::uint8_t* p, std::size_t units, bool stop_at_nul) {
+  // ASCII runs are the common case in event logs; take them a unit at a time without branching
+  // into the general path.
+  std::size_t i = 0;
+  while (i < units) {
+    std::uint32_t u = rd16(p + 2 * i);
+    if (u < 0x80) {
+      if (u == 0 && stop_at_nul) return;
+      out.push_back(static_cast<char>(u));
+      ++i;
+      continue;
+    }
+    ++i;
+    std::uint32_t cp = u;
+    if (u >= 0xD800 && u <= 0xDBFF) {
+      if (i < units) {
+        const std::uint32_t lo = rd16(p + 2 * i);
+        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+          cp = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+          ++i;
+        } else {
+          cp = 0xFFFD;
+        }
+      } else {
+        cp = 0xFFFD;
+      }
+    } else if (u >= 0xDC00 && u <= 0xDFFF) {
+      cp = 0xFFFD;
+    }
+    if (cp < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+}
+
+}  // namespace detail
+
+namespace {
+
+template <class T>
+void append_int(std::string& out, T v) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+void append_hex(std::string& out, std::uint64_t v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, 16);
+  out += "0x";
+  out.append(buf, r.ptr);
+}
+
+constexpr char kHexUpper[] = "0123456789ABCDEF";
+
+void append_hex_bytes(std::string& out, const std::uint8_t* p, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back(kHexUpper[p[i] >> 4]);
+    out.push_back(kHexUpper[p[i] & 15]);
+  }
+}
+
+void append_guid(std::string& out, const std::uint8_t* p, Style style) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X", rd32(p), rd16(p + 4), rd16(p + 6), p[8],
+                p[9], p[10], p[11], p[12], p[13], p[14], p[15]);
+  if (style == Style::windows) out.push_back('{');
+  out += buf;
+  if (style == Style::windows) out.push_back('}');
+}
+
+// Windows-1252 bytes 0x80-0x9F; the rest of the high half equals Latin-1.
+constexpr std::array<std::uint16_t, 32> kCp1252High = {
+    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+    0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+
+void append_ansi(std::string& out, const std::uint8_t* p, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint8_t b = p[i];
+    if (b == 0) continue;  // NULs dropped, as the evtx crate does
+    if (b < 0x80) {
+      out.push_back(static_cast<char>(b));
+      continue;
+    }
+    const std::uint32_t cp = b < 0xA0 ? kCp1252High[b - 0x80] : b;
+    if (cp < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+}
+
+void append_sid(std::string& out, const std::uint8_t* p, std::size_t n) {
+  if (n < 8) {
+    append_hex_bytes(out, p, n);
+    return;
+  }
+  const std::uint8_t count = p[1];
+  std::uint64_t auth = 0;
+  for (int i = 0; i < 6; ++i) auth = (auth << 8) | p[2 + i];
+  out += "S-";
+  append_int(out, static_cast<unsigned>(p[0]));
+  out.push_back('-');
+  append_int(out, auth);
+  for (std::size_t i = 0; i < count && 8 + 4 * i + 4 <= n; ++i) {
+    out.push_back('-');
+    append_int(out, rd32(p + 8 + 4 * i));
+  }
+}
+
+void append_2(std::string& out, unsigned v) {
+  out.push_back(static_cast<char>('0' + (v / 10) % 10));
+  out.push_back(static_cast<char>('0' + v % 10));
+}
+
+// Days since 1970-01-01 to a civil date (proleptic Gregorian).
+void civil(std::int64_t days, int& y, unsigned& m, unsigned& d) {
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<int>(static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0));
+}
+
+std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void append_systemtime(std::string& out, const std::uint8_t* p, Style style) {
+  const unsigned y = rd16(p), mo = rd16(p + 2), d = rd16(p + 6), h = rd16(p + 8), mi = rd16(p + 10), s = rd16(p + 12),
+                 ms = rd16(p + 14);
+  if (y == 0 && mo == 0 && d == 0) {
+    out += style == Style::json ? "1601-01-01T00:00:00.000000Z" : "1601-01-01T00:00:00.000Z";
+    return;
+  }
+  char buf[48];
+  if (style == Style::json) {
+    std::snprintf(buf, sizeof buf, "%04u-%02u-%02uT%02u:%02u:%02u.%06uZ", y % 10000, mo % 100, d % 100, h % 100, mi % 100, s % 100,
+                  (ms % 1000) * 1000);
+  } else {
+    std::snprintf(buf, sizeof buf, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", y % 10000, mo % 100, d % 100, h % 100, mi % 100, s % 100,
+                  ms % 1000);
+  }
+  out += buf;
+}
+
+void append_scalar(std::string& out, std::uint8_t type, const std::uint8_t* p, std::size_t n, Style style) {
+  switch (type) {
+    case kNull: return;
+    case kString: {
+      const std::size_t start = out.size();
+      detail::append_utf16(out, p, n / 2, true);
+      // The evtx crate (and so the SigmaHQ regression JSON) trims trailing white space;
+      // Windows keeps it. Each style follows its reference.
+      if (style == Style::json) {
+        while (out.size() > start && (out.back() == ' ' || out.back() == '\t' || out.back() == '\n' || out.back() == '\r')) out.pop_back();
+      }
+      return;
+    }
+    case kAnsiString: append_ansi(out, p, n); return;
+    case kInt8: if (n >= 1) append_int(out, static_cast<std::int8_t>(p[0])); return;
+    case kUInt8: if (n >= 1) append_int(out, static_cast<unsigned>(p[0])); return;
+    case kInt16: if (n >= 2) append_int(out, static_cast<std::int16_t>(rd16(p))); return;
+    case kUInt16: if (n >= 2) append_int(out, rd16(p)); return;
+    case kInt32: if (n >= 4) append_int(out, static_cast<std::int32_t>(rd32(p))); return;
+    case kUInt32: if (n >= 4) append_int(out, rd32(p)); return;
+    case kInt64: if (n >= 8) append_int(out, static_cast<std::int64_t>(rd64(p))); return;
+    case kUInt64: if (n >= 8) append_int(out, rd64(p)); return;
+    case kReal32:
+      if (n >= 4) {
+        float f;
+        std::memcpy(&f, p, 4);
+        char buf[48];
+        const auto r = std::to_chars(buf, buf + sizeof buf, f);
+        out.append(buf, r.ptr);
+      }
+      return;
+    case kReal64:
+      if (n >= 8) {
+        double f;
+        std::memcpy(&f, p, 8);
+        char buf[48];
+        const auto r = std::to_chars(buf, buf + sizeof buf, f);
+        out.append(buf, r.ptr);
+      }
+      return;
+    case kBool: {
+      bool v = false;
+      for (std::size_t i = 0; i < n; ++i) v = v || p[i] != 0;
+      out += v ? "true" : "false";
+      return;
+    }
+    case kGuid: if (n >= 16) append_guid(out, p, style); else append_hex_bytes(out, p, n); return;
+    case kSizeT:
+      if (n == 4) append_hex(out, rd32(p));
+      else if (n == 8) append_hex(out, rd64(p));
+      else append_hex_bytes(out, p, n);
+      return;
+    case kFileTime: if (n >= 8) append_filetime(out, rd64(p), style == Style::json ? 6 : 7); return;
+    case kSysTime: if (n >= 16) append_systemtime(out, p, style); return;
+    case kSid: append_sid(out, p, n); return;
+    case kHexInt32: if (n >= 4) append_hex(out, rd32(p)); return;
+    case kHexInt64: if (n >= 8) append_hex(out, rd64(p)); return;
+    default: append_hex_bytes(out, p, n); return;  // Binary, EvtHandle, EvtXml and unknown types
+  }
+}
+
+std::size_t item_size(std::uint8_t base, std::size_t total) {
+  switch (base) {
+    case kInt8: case kUInt8: return 1;
+    case kInt16: case kUInt16: return 2;
+    case kInt32: case kUInt32: case kReal32: case kBool: case kHexInt32: return 4;
+    case kInt64: case kUInt64: case kReal64: case kFileTime: case kHexInt64: return 8;
+    case kGuid: case kSysTime: return 16;
+    case kSizeT: return total % 8 == 0 ? 8 : 4;
+    default: return 0;
+  }
+}
+
+// Start and length of each item of an array value, by calling f(p, n).
+template <class F>
+void for_each_item(const Value& v, F&& f) {
+  const std::uint8_t base = v.type & 0x7F;
+  const std::uint8_t* p = v.bytes.data();
+  const std::size_t n = v.bytes.size();
+  if (base == kString) {
+    // NUL-separated UTF-16 strings; a trailing NUL ends the last one.
+    std::size_t start = 0;
+    for (std::size_t i = 0; i + 1 < n; i += 2) {
+      if (rd16(p + i) == 0) {
+        f(p + start, i - start);
+        start = i + 2;
+      }
+    }
+    if (start + 1 < n) f(p + start, (n - start) & ~std::size_t{1});
+    return;
+  }
+  if (base == kAnsiString) {
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (p[i] == 0) {
+        f(p + start, i - start);
+        start = i + 1;
+      }
+    }
+    if (start < n) f(p + start, n - start);
+    return;
+  }
+  if (base == kSid) {
+    std::size_t off = 0;
+    while (off + 8 <= n) {
+      const std::size_t len = 8 + std::size_t{p[off + 1]} * 4;
+      if (off + len > n) break;
+      f(p + off, len);
+      off += len;
+    }
+    return;
+  }
+  const std::size_t is = item_size(base, n);
+  if (is == 0) {
+    f(p, n);
+    return;
+  }
+  for (std::size_t off = 0; off + is <= n; off += is) f(p + off, is);
+}
+
+}  // namespace
+
+void append_filetime(std::string& out, std::uint64_t ft, int digits) {
+  const std::uint64_t secs = ft / 10'000'000ULL;
+  const auto frac = static_cast<unsigned>(ft % 10'000'000ULL);
+  const auto days = static_cast<std::int64_t>(secs / 86400) - 134774;  // 1601-01-01 .. 1970-01-01
+  const auto rem = static_cast<unsigned>(secs % 86400);
+  int y = 0;
+  unsigned m = 0, d = 0;
+  civil(days, y, m, d);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-", y);
+  out += buf;
+  append_2(out, m);
+  out.push_back('-');
+  append_2(out, d);
+  out.push_back('T');
+  append_2(out, rem / 3600);
+  out.push_back(':');
+  append_2(out, (rem / 60) % 60);
+  out.push_back(':');
+  append_2(out, rem % 60);
+  if (digits > 0) {
+    out.push_back('.');
+    char f[8];
+    std::snprintf(f, sizeof f, "%07u", frac);
+    out.append(f, static_cast<std::size_t>(std::min(digits, 7)));
+  }
+  out.push_back('Z');
+}
+
+std::optional<std::uint64_t> parse_iso_filetime(std::string_view s) {
+  auto num = [&](std::size_t pos, std::size_t len, unsigned& v) {
+    if (pos + len > s.size()) return false;
+    v = 0;
+    for (std::size_t i = pos; i < pos + len; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+      v = v * 10 + static_cast<unsigned>(s[i] - '0');
+    }
+    return true;
+  };
+  unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  if (!num(0, 4, y) || s.size() < 10 || s[4] != '-' || !num(5, 2, mo) || s[7] != '-' || !num(8, 2, d)) return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || y < 1601) return std::nullopt;
+  std::size_t pos = 10;
+  std::uint64_t frac = 0;
+  if (pos < s.size() && (s[pos] == 'T' || s[pos] == ' ')) {
+    if (!num(pos + 1, 2, h) || pos + 3 >= s.size() || s[pos + 3] != ':' || !num(pos + 4, 2, mi)) return std::nullopt;
+    pos += 6;
+    if (pos < s.size() && s[pos] == ':') {
+      if (!num(pos + 1, 2, sec)) return std::nullopt;
+      pos += 3;
+      if (pos < s.size() && s[pos] == '.') {
+        ++pos;
+        int digits = 0;
+        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+          if (digits < 7) {
+            frac = frac * 10 + static_cast<unsigned>(s[pos] - '0');
+            ++digits;
+          }
+          ++pos;
+        }
+        for (; digits < 7; ++digits) frac *= 10;
+      }
+    }
+    if (h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  }
+  if (pos < s.size() && s[pos] == 'Z') ++pos;
+  if (pos != s.size()) return std::nullopt;
+  const std::int64_t days = days_from_civil(static_cast<int>(y), mo, d) + 134774;
+  return static_cast<std::uint64_t>(days) * 86400ULL * 10'000'000ULL + (std::uint64_t{h} * 3600 + mi * 60 + sec) * 10'000'000ULL + frac;
+}
+
+void append_value_text(std::string& out, const Value& v, Style style) {
+  if (v.type & kArrayFlag) {
+    bool first = true;
+    for_each_item(v, [&](const std::uint8_t* p, std::size_t n) {
+      if (!first) out += ", ";
+      first = false;
+      append_scalar(out, v.type & 0x7F, p, n, style);
+    });
+    return;
+  }
+  append_scalar(out, v.type, v.bytes.data(), v.bytes.size(), style);
+}
+
+std::size_t array_size(const Value& v) {
+  if (!(v.type & kArrayFlag)) return 0;
+  std::size_t count = 0;
+  for_each_item(v, [&](const std::uint8_t*, std::size_t) { ++count; });
+  return count;
+}
+
+void append_array_item(std::string& out, const Value& v, std::size_t item, Style style) {
+  std::size_t i = 0;
+  for_each_item(v, [&](const std::uint8_t* p, std::size_t n) {
+    if (i++ == item) append_scalar(out, v.type & 0x7F, p, n, style);
+  });
+}
+
+}  // namespace emoguard::formats::evtx
