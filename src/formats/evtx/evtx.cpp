@@ -520,6 +520,7 @@ bool Chunk::parse(ByteView chunk, std::uint64_t file_offset, std::uint64_t index
   }
 
   std::vector<Value>& values = values_;
+  std::size_t carve_rejected = 0;
   Parser parser(*impl_, chunk, values, instances_, opt, compiled_count_);
   auto parse_record = [&](std::size_t pos, std::uint32_t size, bool carved) {
     Record r;
@@ -535,11 +536,21 @@ bool Chunk::parse(ByteView chunk, std::uint64_t file_offset, std::uint64_t index
     } catch (const BadData& e) {
       values.resize(values_mark);
       instances_.resize(inst_mark);
+      if (carved) {
+        ++carve_rejected;  // a false start in slack is not a damaged record of the file
+        return;
+      }
       r.instance = -1;
       problems.push_back(make_problem("evtx.record_malformed",
                                       where + ", record " + std::to_string(r.id) + ": " + e.what,
                                       where_ja + "、レコード " + std::to_string(r.id) + ": BinXML を解析できません（" + e.what + "）",
                                       file_offset + e.offset, r.id));
+    }
+    if (carved) {
+      problems.push_back(make_problem("evtx.record_carved",
+                                      where + ": record " + std::to_string(r.id) + " recovered from slack space; its values may be stale if the templates it refers to were overwritten",
+                                      where_ja + ": レコード " + std::to_string(r.id) + " を未使用領域から復元しました（参照先テンプレートが上書きされている場合、値が正しくない可能性があります）",
+                                      r.offset, r.id));
     }
     records_.push_back(r);
   };
@@ -590,6 +601,12 @@ bool Chunk::parse(ByteView chunk, std::uint64_t file_offset, std::uint64_t index
         c += 8;
       }
     }
+  }
+  if (carve_rejected > 0) {
+    problems.push_back(make_problem("evtx.carve_rejected",
+                                    where + ": " + std::to_string(carve_rejected) + " record-like byte runs in slack space could not be parsed and were left out",
+                                    where_ja + ": 未使用領域のレコード候補 " + std::to_string(carve_rejected) + " 件は解析できず除外しました",
+                                    file_offset));
   }
   return magic || !records_.empty();
 }

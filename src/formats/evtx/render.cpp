@@ -386,6 +386,11 @@ void xml_element(std::string& out, const Chunk& ch, const Item& el, int depth) {
       const Value* v = value_of(ch, *c.texts[0].inst, *c.texts[0].node);
       if (v && (v->type & kArrayFlag)) {
         const std::size_t n = array_size(*v);
+        if (n == 0) {
+          out += open;
+          out += "/>\n";
+          return;
+        }
         for (std::size_t i = 0; i < n; ++i) {
           std::string s;
           append_array_item(s, *v, i, Style::windows);
