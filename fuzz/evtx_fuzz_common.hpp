@@ -1,0 +1,36 @@
+// Shared by the EVTX fuzz targets: parse a chunk, then read every record every way a caller can.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "formats/evtx/evtx.hpp"
+
+namespace emoguard::fuzz {
+
+inline void exercise_chunk(ByteView chunk, bool carve) {
+  namespace evtx = formats::evtx;
+  evtx::Chunk c;
+  evtx::ParseOptions opt;
+  opt.carve = carve;
+  std::vector<evtx::Problem> problems;
+  (void)c.parse(chunk, evtx::kFileHeaderBlock, 0, opt, problems);
+  std::string out;
+  for (const evtx::Record& r : c.records()) {
+    // A record's bytes lie inside the chunk.
+    if (r.offset < evtx::kFileHeaderBlock || r.offset - evtx::kFileHeaderBlock + r.size > chunk.size()) __builtin_trap();
+    const evtx::RecordView v(c, r);
+    out.clear();
+    v.append_json(out);
+    v.append_xml(out);
+    std::size_t fields = 0;
+    v.for_each_field([&](std::string_view, std::string_view) { return ++fields < 100000; });
+    (void)v.field("EventID");
+  }
+  for (const evtx::Problem& p : problems) {
+    if (p.offset < evtx::kFileHeaderBlock || p.offset > evtx::kFileHeaderBlock + chunk.size()) __builtin_trap();
+  }
+}
+
+}  // namespace emoguard::fuzz
