@@ -28,7 +28,7 @@ namespace evtx = formats::evtx;
 
 namespace {
 
-enum class Mode { text, json, xml, csv };
+enum class Mode { text, json, xml, csv, count };
 
 struct Filter {
   std::vector<std::string> channels;   // lower case
@@ -141,6 +141,7 @@ struct Options {
   std::vector<std::string> inputs;
   CommonOptions common;
   bool xml = false;
+  bool count = false;
   bool carve = false;
   bool strict_crc = false;
   std::vector<std::string> channels, providers;
@@ -171,6 +172,7 @@ class EvtxRun {
     po.carve = o_.carve;
     if (!chunk.parse(ByteView(buf.data(), *n), off, w.slot, po, d.problems)) return;
     d.chunks = 1;
+    if (mode_ != Mode::count) d.out.reserve(chunk.records().size() * 1536);
     for (const evtx::Record& r : chunk.records()) {
       ++d.records;
       if (r.carved) ++d.carved;
@@ -180,6 +182,10 @@ class EvtxRun {
       }
       const evtx::RecordView v(chunk, r);
       const bool need_head = !filter_.empty() || mode_ == Mode::text || mode_ == Mode::csv;
+      if (mode_ == Mode::count && filter_.empty()) {
+        ++d.written;  // parse-only: the record was parsed (template, values); nothing to render
+        continue;
+      }
       Head h;
       if (need_head) {
         h = head_of(v, mode_ != Mode::json && mode_ != Mode::xml);
@@ -192,6 +198,7 @@ class EvtxRun {
           d.out.push_back('\n');
           break;
         case Mode::xml: v.append_xml(d.out); break;
+        case Mode::count: break;
         case Mode::csv: {
           csv_field(d.out, h.time);
           d.out.push_back(',');
@@ -287,6 +294,7 @@ class EvtxRun {
     std::uint64_t files_done = 0, bytes_done = 0, evtx_files = 0, skipped = 0;
     std::uint64_t records = 0, written = 0, bad = 0, carved = 0, chunks = 0, problems = 0;
     std::map<const FileJob*, std::uint64_t> problems_per_file;
+    std::uint64_t file_written = 0;  // records written for the file being output (files finish in order)
     const unsigned threads = thread_count(o_.common);
     const std::uint64_t window = std::uint64_t{threads} * 4;
 
@@ -333,6 +341,10 @@ class EvtxRun {
         bytes_done += std::min<std::uint64_t>(e.size, evtx::kFileHeaderBlock);
         if (job->slots == 0) {
           ++files_done;
+          if (mode_ == Mode::count) {
+            out.write(o_.common.json ? fmt::format("{{\"file\":{},\"records\":0}}\n", report::json_string_or_bytes(e.path))
+                                     : fmt::format("0\t{}\n", e.path));
+          }
           continue;
         }
         cur = std::move(job);
@@ -354,7 +366,13 @@ class EvtxRun {
         ++problems;
         if (pf++ < limits.max_issues_per_object) emit_problem(counts, d.job->path, p);
       }
+      file_written += d.written;
       if (d.file_end) {
+        if (mode_ == Mode::count) {
+          out.write(o_.common.json ? fmt::format("{{\"file\":{},\"records\":{}}}\n", report::json_string_or_bytes(d.job->path), file_written)
+                                   : fmt::format("{}\t{}\n", file_written, d.job->path));
+        }
+        file_written = 0;
         if (pf > limits.max_issues_per_object) {
           const auto more = pf - limits.max_issues_per_object;
           Anomaly a{"evtx", "limit.evtx_problems",
@@ -498,6 +516,9 @@ Runner add_evtx(CLI::App& app) {
   cmd->add_option("inputs", st->inputs, "EVTX files and folders (folders are searched for files with the EVTX signature)")->required();
   add_common_options(*cmd, st->common);
   cmd->add_flag("--xml", st->xml, "Write XML (one <Event> per record inside <Events>), in Windows' value forms");
+  cmd->add_flag("--count", st->count,
+                "Only count the records (after filters) per file: 'COUNT<TAB>FILE' lines, or {\"file\",\"records\"} with --json. "
+                "Without filters this parses every record and renders nothing (parse-only speed)");
   cmd->add_option("--channel", st->channels, "Only records of this channel (repeatable; case-insensitive), e.g. Security");
   cmd->add_option("--provider", st->providers, "Only records of this provider (repeatable; case-insensitive)");
   cmd->add_option("--event-id", st->event_ids, "Only these event IDs: a list of numbers and ranges, e.g. 1,4688,4100-4104");
@@ -523,6 +544,13 @@ Runner add_evtx(CLI::App& app) {
         return 2;
       }
       mode = Mode::xml;
+    }
+    if (o.count) {
+      if (o.xml || o.common.csv) {
+        std::fprintf(stderr, "emoguard evtx: error: --count cannot be combined with --xml or --csv\n");
+        return 2;
+      }
+      mode = Mode::count;
     }
     Filter f;
     for (const auto& c : o.channels) f.channels.push_back(lower(c));

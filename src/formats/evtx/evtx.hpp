@@ -109,6 +109,12 @@ struct Template {
   std::vector<std::uint32_t> roots;  // top-level nodes
   std::uint8_t guid[16] = {};
   std::uint32_t data_size = 0;
+  // strings[i] as a quoted JSON key with its colon, made on first use by the JSON renderer
+  // (a template belongs to one Chunk, which one thread uses at a time).
+  mutable std::vector<std::string> json_keys;
+  // Per node: 1 when an element's children give distinct JSON keys whatever the values (so the
+  // renderer need not check for repeats), 2 when they may not, 0 not yet known.
+  mutable std::vector<std::uint8_t> distinct_keys;
 };
 
 // A template instance: the compiled template and this record's values for it.
@@ -185,6 +191,10 @@ enum class Style : std::uint8_t { windows, json };
 
 // Appends one value as text (arrays joined with ", " unless this is an array item render).
 void append_value_text(std::string& out, const Value& v, Style style);
+// One scalar of the given type (no array flag) as text.
+void append_scalar_text(std::string& out, std::uint8_t type, ByteView bytes, Style style);
+// Calls f(item bytes) for each item of an array value, in order.
+void for_each_array_item(const Value& v, const std::function<void(ByteView)>& f);
 // Number of items in an array value (0 for a scalar).
 std::size_t array_size(const Value& v);
 // The item-th element of an array value, as text.

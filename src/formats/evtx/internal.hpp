@@ -25,5 +25,10 @@ inline std::uint64_t rd64(const std::uint8_t* p) noexcept {
 // UTF-16LE code units to UTF-8; stops at the first NUL when stop_at_nul. Unpaired surrogates
 // become U+FFFD so the output is always valid UTF-8.
 void append_utf16(std::string& out, const std::uint8_t* p, std::size_t units, bool stop_at_nul);
+// The same as a quoted JSON string in one pass: stops at a NUL, escapes as JSON needs, and drops
+// trailing white space when trim (the evtx crate's form).
+void append_utf16_json(std::string& out, const std::uint8_t* p, std::size_t units, bool trim);
+// A quoted JSON string of valid UTF-8.
+void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace emoguard::formats::evtx::detail

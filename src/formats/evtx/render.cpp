@@ -1,9 +1,12 @@
 // A parsed record read three ways: fields by name, JSON in the evtx crate's shape, and XML.
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <optional>
+#include <string_view>
 
 #include "formats/evtx/evtx.hpp"
+#include "formats/evtx/internal.hpp"
 
 namespace emoguard::formats::evtx {
 
@@ -128,46 +131,36 @@ bool attr_null(const Chunk& ch, const Instance& in, const Attr& a) {
 // ---------------------------------------------------------------------------------------------
 // JSON
 
-void json_escape(std::string& out, std::string_view s) {
-  out.push_back('"');
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", c);
-        out += buf;
-      }
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out.push_back('"');
-}
+void json_escape(std::string& out, std::string_view s) { detail::append_json_string(out, s); }
 
 bool json_number_type(std::uint8_t t) {
   return t == kInt8 || t == kUInt8 || t == kInt16 || t == kUInt16 || t == kInt32 || t == kUInt32 || t == kInt64 || t == kUInt64;
 }
 
-// One scalar of a given type as JSON: integers bare, booleans bare, everything else a string.
-void json_typed(std::string& out, std::uint8_t type, const Value& v, std::size_t item, bool is_item) {
-  std::string s;
-  if (is_item) append_array_item(s, v, item, Style::json);
-  else append_value_text(s, v, Style::json);
+// One scalar as JSON: integers and booleans bare, UTF-16 strings converted and escaped in one
+// pass, every other form (hex, GUID, SID, times, reals, binary) quoted: their text is ASCII
+// without characters that need escaping.
+void json_scalar(std::string& out, std::uint8_t type, ByteView b) {
   const std::uint8_t base = type & 0x7F;
-  if ((json_number_type(base) || base == kBool) && !s.empty()) {
-    out += s;
-  } else {
-    json_escape(out, s);
+  if (base == kString) {
+    detail::append_utf16_json(out, b.data(), b.size() / 2, true);
+    return;
   }
+  if (json_number_type(base) || base == kBool) {
+    const std::size_t mark = out.size();
+    append_scalar_text(out, base, b, Style::json);
+    if (out.size() == mark) out += "null";  // too short for its type
+    return;
+  }
+  if (base == kAnsiString) {
+    std::string s;
+    append_scalar_text(s, base, b, Style::json);
+    json_escape(out, s);
+    return;
+  }
+  out.push_back('"');
+  append_scalar_text(out, base, b, Style::json);
+  out.push_back('"');
 }
 
 void json_value_of(std::string& out, const Value* v) {
@@ -177,15 +170,16 @@ void json_value_of(std::string& out, const Value* v) {
   }
   if (v->type & kArrayFlag) {
     out.push_back('[');
-    const std::size_t n = array_size(*v);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i) out.push_back(',');
-      json_typed(out, v->type, *v, i, true);
-    }
+    bool first = true;
+    for_each_array_item(*v, [&](ByteView item) {
+      if (!first) out.push_back(',');
+      first = false;
+      json_scalar(out, v->type, item);
+    });
     out.push_back(']');
     return;
   }
-  json_typed(out, v->type, *v, 0, false);
+  json_scalar(out, v->type, v->bytes);
 }
 
 // The text content of an element (already known to have no element children) as one JSON value.
@@ -194,9 +188,15 @@ void json_texts(std::string& out, const Chunk& ch, const std::vector<Item>& text
     out += "null";
     return;
   }
-  if (texts.size() == 1 && texts[0].node->kind == NodeKind::subst) {
-    json_value_of(out, value_of(ch, *texts[0].inst, *texts[0].node));
-    return;
+  if (texts.size() == 1) {
+    if (texts[0].node->kind == NodeKind::subst) {
+      json_value_of(out, value_of(ch, *texts[0].inst, *texts[0].node));
+      return;
+    }
+    if (texts[0].node->kind == NodeKind::text) {
+      json_escape(out, str(texts[0]));
+      return;
+    }
   }
   std::string s;
   for (const Item& it : texts) append_item_text(s, ch, it, Style::json);
@@ -209,6 +209,10 @@ void json_attr_value(std::string& out, const Chunk& ch, const Instance& in, cons
     const Node& n = t.nodes[t.kids[a.part_begin]];
     if (n.kind == NodeKind::subst) {
       json_value_of(out, value_of(ch, in, n));
+      return;
+    }
+    if (n.kind == NodeKind::text) {
+      json_escape(out, t.strings[n.str]);
       return;
     }
   }
@@ -224,8 +228,19 @@ struct Content {
   std::vector<Item> texts;
 };
 
-Content content_of(const Chunk& ch, const Item& el) {
-  Content c;
+// Scratch lists reused across records: one per nesting depth, so rendering a record does not
+// allocate once the buffers have grown.
+Content& scratch(int depth) {
+  thread_local std::vector<std::unique_ptr<Content>> pool;
+  const auto d = static_cast<std::size_t>(depth < 0 ? 0 : depth);
+  while (pool.size() <= d) pool.push_back(std::make_unique<Content>());
+  return *pool[d];
+}
+
+const Content& content_of(const Chunk& ch, const Item& el, int depth) {
+  Content& c = scratch(depth);
+  c.elements.clear();
+  c.texts.clear();
   children(ch, el, [&](const Item& it) {
     if (it.node->kind == NodeKind::element) {
       if (!omitted(ch, it)) c.elements.push_back(it);
@@ -236,47 +251,149 @@ Content content_of(const Chunk& ch, const Item& el) {
   return c;
 }
 
-// The Name attribute of a <Data> element, when it has one.
-std::optional<std::string> data_name(const Chunk& ch, const Item& el) {
+// The Name attribute of a <Data> element, when it has one: a view of the template's literal
+// text, or of buf when the name is substituted.
+std::optional<std::string_view> data_name(const Chunk& ch, const Item& el, std::string& buf, std::uint32_t* literal = nullptr) {
   const Template& t = *el.inst->tmpl;
   for (std::uint32_t a = el.node->attr_begin; a < el.node->attr_end; ++a) {
     const Attr& at = t.attrs[a];
-    if (t.strings[at.name] == "Name" && !attr_null(ch, *el.inst, at)) {
-      std::string s;
-      attr_text(s, ch, *el.inst, at, Style::json);
-      return s;
+    if (t.strings[at.name] != "Name" || attr_null(ch, *el.inst, at)) continue;
+    if (at.part_end - at.part_begin == 1 && t.nodes[t.kids[at.part_begin]].kind == NodeKind::text) {
+      if (literal) *literal = t.nodes[t.kids[at.part_begin]].str;
+      return std::string_view(t.strings[t.nodes[t.kids[at.part_begin]].str]);
     }
+    if (literal) *literal = ~std::uint32_t{0};
+    buf.clear();
+    attr_text(buf, ch, *el.inst, at, Style::json);
+    return std::string_view(buf);
   }
   return std::nullopt;
 }
 
-void json_members(std::string& out, const Chunk& ch, const std::vector<Item>& elements, bool& first, int depth) {
-  std::vector<std::string> used;
+bool has_data_name(const Chunk& ch, const Item& el) {
+  std::string buf;
+  return data_name(ch, el, buf).has_value();
+}
+
+std::uint64_t key_hash(std::string_view k) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const char c : k) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  return h;
+}
+
+// The quoted JSON form of a template string, "Name":, made once per template.
+const std::string& json_key(const Template& t, std::uint32_t idx) {
+  if (t.json_keys.size() != t.strings.size()) t.json_keys.assign(t.strings.size(), std::string());
+  std::string& k = t.json_keys[idx];
+  if (k.empty()) {
+    detail::append_json_string(k, t.strings[idx]);
+    k.push_back(':');
+  }
+  return k;
+}
+
+// Whether the children of element node idx always give distinct keys: every child element has a
+// literal name (a Data element a literal Name attribute), no BinXml value can add elements, and
+// no two names are equal.
+bool distinct_keys(const Template& t, std::uint32_t idx) {
+  if (t.distinct_keys.size() != t.nodes.size()) t.distinct_keys.assign(t.nodes.size(), 0);
+  std::uint8_t& flag = t.distinct_keys[idx];
+  if (flag != 0) return flag == 1;
+  const Node& el = t.nodes[idx];
+  std::vector<std::string_view> names;
+  bool ok = true;
+  for (std::uint32_t k = el.child_begin; k < el.child_end && ok; ++k) {
+    const Node& n = t.nodes[t.kids[k]];
+    if (n.kind == NodeKind::subst) {
+      ok = n.value_type != kBinXml;
+      continue;
+    }
+    if (n.kind != NodeKind::element) continue;
+    std::string_view key = t.strings[n.str];
+    if (key == "Data") {
+      bool named = false;
+      for (std::uint32_t a = n.attr_begin; a < n.attr_end; ++a) {
+        const Attr& at = t.attrs[a];
+        if (t.strings[at.name] != "Name") continue;
+        if (at.part_end - at.part_begin == 1 && t.nodes[t.kids[at.part_begin]].kind == NodeKind::text) {
+          key = t.strings[t.nodes[t.kids[at.part_begin]].str];
+          named = true;
+        }
+        break;
+      }
+      if (!named) ok = false;
+    }
+    if (std::find(names.begin(), names.end(), key) != names.end()) ok = false;
+    names.push_back(key);
+  }
+  flag = ok ? 1 : 2;
+  return ok;
+}
+
+void json_members(std::string& out, const Chunk& ch, const std::vector<Item>& elements, bool& first, int depth, bool distinct) {
+  // Keys already used in this object, by hash: a repeated key gets _1, _2, ... as the evtx
+  // crate does. Hashes keep the check cheap for the twenty-odd keys of an EventData.
+  // One list per depth, each behind its own pointer: a deeper call may grow the pool while
+  // this frame still holds its list.
+  thread_local std::vector<std::unique_ptr<std::vector<std::pair<std::uint64_t, std::string>>>> used_pool;
+  const auto level = static_cast<std::size_t>(depth < 0 ? 0 : depth);
+  while (used_pool.size() <= level) used_pool.push_back(std::make_unique<std::vector<std::pair<std::uint64_t, std::string>>>());
+  auto& used = *used_pool[level];
+  used.clear();
   bool data_done = false;
-  auto key = [&](std::string k) {
-    std::string base = k;
-    for (int i = 1; std::find(used.begin(), used.end(), k) != used.end(); ++i) k = base + "_" + std::to_string(i);
-    used.push_back(k);
+  auto seen = [&](std::string_view k, std::uint64_t h) {
+    for (const auto& u : used) {
+      if (u.first == h && u.second == k) return true;
+    }
+    return false;
+  };
+  // quoted: the key already quoted with its colon (template names), or empty to quote k here.
+  auto key = [&](std::string_view k, const std::string* quoted) {
+    if (distinct && quoted) {
+      if (!first) out.push_back(',');
+      first = false;
+      out += *quoted;
+      return;
+    }
+    std::uint64_t h = key_hash(k);
+    std::string alt;
+    if (seen(k, h)) {
+      for (int i = 1;; ++i) {
+        alt = std::string(k) + "_" + std::to_string(i);
+        h = key_hash(alt);
+        if (!seen(alt, h)) break;
+      }
+      k = alt;
+      quoted = nullptr;
+    }
+    used.emplace_back(h, std::string(k));
     if (!first) out.push_back(',');
     first = false;
-    json_escape(out, k);
-    out.push_back(':');
+    if (quoted) {
+      out += *quoted;
+    } else {
+      json_escape(out, k);
+      out.push_back(':');
+    }
   };
+  std::string buf;
   for (const Item& c : elements) {
     const std::string& name = str(c);
     if (name == "Data") {
-      if (auto dn = data_name(ch, c)) {
-        key(*dn);
+      std::uint32_t literal = ~std::uint32_t{0};
+      if (auto dn = data_name(ch, c, buf, &literal)) {
+        // A literal name is a template string, quoted once per template.
+        key(*dn, literal != ~std::uint32_t{0} ? &json_key(*c.inst->tmpl, literal) : nullptr);
         json_element(out, ch, c, false, depth + 1);
         continue;
       }
       if (data_done) continue;
       data_done = true;
-      key("Data");
+      key("Data", nullptr);
       out.push_back('[');
       bool f2 = true;
       for (const Item& d : elements) {
-        if (str(d) != "Data" || data_name(ch, d)) continue;
+        if (str(d) != "Data" || has_data_name(ch, d)) continue;
         if (!f2) out.push_back(',');
         f2 = false;
         json_element(out, ch, d, false, depth + 1);
@@ -284,7 +401,7 @@ void json_members(std::string& out, const Chunk& ch, const std::vector<Item>& el
       out.push_back(']');
       continue;
     }
-    key(name);
+    key(name, &json_key(*c.inst->tmpl, c.node->str));
     json_element(out, ch, c, true, depth + 1);
   }
 }
@@ -295,33 +412,32 @@ void json_element(std::string& out, const Chunk& ch, const Item& el, bool with_a
     return;
   }
   const Template& t = *el.inst->tmpl;
-  std::vector<const Attr*> attrs;
+  bool any_attr = false;
   if (with_attrs) {
-    for (std::uint32_t a = el.node->attr_begin; a < el.node->attr_end; ++a) {
-      if (!attr_null(ch, *el.inst, t.attrs[a])) attrs.push_back(&t.attrs[a]);
-    }
+    for (std::uint32_t a = el.node->attr_begin; a < el.node->attr_end && !any_attr; ++a) any_attr = !attr_null(ch, *el.inst, t.attrs[a]);
   }
-  const Content c = content_of(ch, el);
-  if (c.elements.empty() && attrs.empty()) {
+  const Content& c = content_of(ch, el, depth);
+  if (c.elements.empty() && !any_attr) {
     json_texts(out, ch, c.texts);
     return;
   }
   out.push_back('{');
   bool first = true;
-  if (!attrs.empty()) {
+  if (any_attr) {
     out += "\"#attributes\":{";
     bool fa = true;
-    for (const Attr* a : attrs) {
+    for (std::uint32_t a = el.node->attr_begin; a < el.node->attr_end; ++a) {
+      if (attr_null(ch, *el.inst, t.attrs[a])) continue;
       if (!fa) out.push_back(',');
       fa = false;
-      json_escape(out, t.strings[a->name]);
+      json_escape(out, t.strings[t.attrs[a].name]);
       out.push_back(':');
-      json_attr_value(out, ch, *el.inst, *a);
+      json_attr_value(out, ch, *el.inst, t.attrs[a]);
     }
     out.push_back('}');
     first = false;
   }
-  json_members(out, ch, c.elements, first, depth);
+  json_members(out, ch, c.elements, first, depth, distinct_keys(t, static_cast<std::uint32_t>(el.node - t.nodes.data())));
   if (!c.texts.empty()) {
     if (!first) out.push_back(',');
     out += "\"#text\":";
@@ -374,7 +490,7 @@ void xml_element(std::string& out, const Chunk& ch, const Item& el, int depth) {
     xml_escape(open, v, true);
     open += '"';
   }
-  const Content c = content_of(ch, el);
+  const Content& c = content_of(ch, el, depth);
   if (c.elements.empty()) {
     if (c.texts.empty()) {
       out += open;
@@ -454,7 +570,7 @@ bool walk(const Chunk& ch, const Item& el, Section sec, F&& f, int depth) {
   if (depth > 64 || omitted(ch, el)) return true;
   const Template& t = *el.inst->tmpl;
   const std::string& name = str(el);
-  const Content c = content_of(ch, el);
+  const Content& c = content_of(ch, el, depth);
   Section next = Section::other;
   switch (sec) {
     case Section::top: next = name == "Event" ? Section::event : Section::other; break;
@@ -477,8 +593,9 @@ bool walk(const Chunk& ch, const Item& el, Section sec, F&& f, int depth) {
     case Section::event_data:
       if (c.elements.empty()) {
         if (name == "Data") {
-          const auto dn = data_name(ch, el);
-          return emit_texts(ch, c.texts, dn ? std::string_view(*dn) : std::string_view("Data"), f);
+          std::string buf;
+          const auto dn = data_name(ch, el, buf);
+          return emit_texts(ch, c.texts, dn ? *dn : std::string_view("Data"), f);
         }
         return emit_texts(ch, c.texts, name, f);
       }
@@ -529,7 +646,7 @@ void RecordView::append_json(std::string& out) const {
   });
   out.push_back('{');
   bool first = true;
-  json_members(out, *chunk_, elements, first, 0);
+  json_members(out, *chunk_, elements, first, 0, false);
   out.push_back('}');
 }
 

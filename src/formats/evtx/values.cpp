@@ -59,6 +59,87 @@ void append_utf16(std::string& out, const std::uint8_t* p, std::size_t units, bo
   }
 }
 
+namespace {
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+// 0: copy; 1: two-character escape; 2: \u00XX.
+constexpr std::array<std::uint8_t, 128> kJsonEscape = [] {
+  std::array<std::uint8_t, 128> t{};
+  for (int i = 0; i < 0x20; ++i) t[static_cast<std::size_t>(i)] = 2;
+  t['"'] = t['\\'] = t['\n'] = t['\r'] = t['\t'] = t['\b'] = t['\f'] = 1;
+  return t;
+}();
+
+void escape_ascii(std::string& out, unsigned c) {
+  switch (c) {
+    case '"': out += "\\\""; return;
+    case '\\': out += "\\\\"; return;
+    case '\n': out += "\\n"; return;
+    case '\r': out += "\\r"; return;
+    case '\t': out += "\\t"; return;
+    case '\b': out += "\\b"; return;
+    case '\f': out += "\\f"; return;
+    default:
+      out += "\\u00";
+      out.push_back(kHexDigits[c >> 4]);
+      out.push_back(kHexDigits[c & 15]);
+  }
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80 || kJsonEscape[c] == 0) continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    escape_ascii(out, c);
+  }
+  out.append(s.data() + run, s.size() - run);
+  out.push_back('"');
+}
+
+void append_utf16_json(std::string& out, const std::uint8_t* p, std::size_t units, bool trim) {
+  out.push_back('"');
+  std::size_t keep = out.size();  // end of the output up to the last non-white-space character
+  const std::size_t start = out.size();
+  out.resize(start + units);  // ASCII fast path writes in place; grows below when needed
+  char* w = out.data() + start;
+  std::size_t i = 0;
+  for (; i < units; ++i) {
+    const std::uint32_t u = rd16(p + 2 * i);
+    if (u >= 0x80 || u == 0 || kJsonEscape[u] != 0) break;
+    *w++ = static_cast<char>(u);
+    if (u != ' ') keep = static_cast<std::size_t>(w - out.data());
+  }
+  out.resize(static_cast<std::size_t>(w - out.data()));
+  for (; i < units; ++i) {
+    const std::uint32_t u = rd16(p + 2 * i);
+    if (u == 0) break;
+    if (u < 0x80) {
+      if (kJsonEscape[u] == 0) out.push_back(static_cast<char>(u));
+      else escape_ascii(out, u);
+      if (u != ' ' && u != '\t' && u != '\n' && u != '\r') keep = out.size();
+      continue;
+    }
+    // Non-ASCII: convert this unit (and its pair) with the general routine.
+    std::size_t n = 1;
+    if (u >= 0xD800 && u <= 0xDBFF && i + 1 < units) {
+      const std::uint32_t lo = rd16(p + 2 * i + 2);
+      if (lo >= 0xDC00 && lo <= 0xDFFF) n = 2;
+    }
+    append_utf16(out, p + 2 * i, n, false);
+    i += n - 1;
+    keep = out.size();
+  }
+  if (trim) out.resize(keep);
+  out.push_back('"');
+}
+
 }  // namespace detail
 
 namespace {
@@ -87,11 +168,15 @@ void append_hex_bytes(std::string& out, const std::uint8_t* p, std::size_t n) {
 }
 
 void append_guid(std::string& out, const std::uint8_t* p, Style style) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X", rd32(p), rd16(p + 4), rd16(p + 6), p[8],
-                p[9], p[10], p[11], p[12], p[13], p[14], p[15]);
+  // Data1..Data3 little-endian, Data4 as stored.
+  static constexpr int kOrder[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
   if (style == Style::windows) out.push_back('{');
-  out += buf;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    const std::uint8_t b = p[kOrder[i]];
+    out.push_back(kHexUpper[b >> 4]);
+    out.push_back(kHexUpper[b & 15]);
+  }
   if (style == Style::windows) out.push_back('}');
 }
 
@@ -313,9 +398,15 @@ void append_filetime(std::string& out, std::uint64_t ft, int digits) {
   int y = 0;
   unsigned m = 0, d = 0;
   civil(days, y, m, d);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-", y);
-  out += buf;
+  if (y >= 0 && y <= 9999) {
+    append_2(out, static_cast<unsigned>(y) / 100);
+    append_2(out, static_cast<unsigned>(y) % 100);
+    out.push_back('-');
+  } else {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%04d-", y);
+    out += buf;
+  }
   append_2(out, m);
   out.push_back('-');
   append_2(out, d);
@@ -327,8 +418,12 @@ void append_filetime(std::string& out, std::uint64_t ft, int digits) {
   append_2(out, rem % 60);
   if (digits > 0) {
     out.push_back('.');
-    char f[8];
-    std::snprintf(f, sizeof f, "%07u", frac);
+    char f[7];
+    unsigned v = frac;
+    for (int i = 6; i >= 0; --i) {
+      f[i] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
     out.append(f, static_cast<std::size_t>(std::min(digits, 7)));
   }
   out.push_back('Z');
@@ -387,6 +482,15 @@ void append_value_text(std::string& out, const Value& v, Style style) {
     return;
   }
   append_scalar(out, v.type, v.bytes.data(), v.bytes.size(), style);
+}
+
+void append_scalar_text(std::string& out, std::uint8_t type, ByteView bytes, Style style) {
+  append_scalar(out, static_cast<std::uint8_t>(type & 0x7F), bytes.data(), bytes.size(), style);
+}
+
+void for_each_array_item(const Value& v, const std::function<void(ByteView)>& f) {
+  if (!(v.type & kArrayFlag)) return;
+  for_each_item(v, [&](const std::uint8_t* p, std::size_t n) { f(ByteView(p, n)); });
 }
 
 std::size_t array_size(const Value& v) {
