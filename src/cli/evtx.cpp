@@ -285,7 +285,8 @@ class EvtxRun {
     if (mode_ == Mode::csv) out.write("timestamp_utc,record_id,computer,channel,provider,event_id,level,event_data,file\r\n");
 
     std::mutex mu;
-    std::condition_variable cv;
+    std::condition_variable cv_work, cv_ready;
+    std::vector<std::string> spare;
     std::size_t next_file = 0;
     std::shared_ptr<FileJob> cur;
     std::uint64_t cur_slot = 0;
@@ -406,28 +407,37 @@ class EvtxRun {
           std::vector<std::uint8_t> buf;
           for (;;) {
             std::optional<Work> w;
+            Done d;
             {
               std::unique_lock lk(mu);
-              cv.wait(lk, [&] { return seq < next_out + window || out.closed(); });
+              cv_work.wait(lk, [&] { return seq < next_out + window || out.closed(); });
               if (out.closed()) break;
               w = next_work();
+              if (!spare.empty()) {
+                d.out = std::move(spare.back());  // output buffers are recycled: no large allocation per chunk
+                spare.pop_back();
+              }
             }
             if (!w) break;
-            Done d;
             process(*w, chunk, buf, d);
+            bool wanted = false;
             {
               std::lock_guard lk(mu);
+              wanted = w->seq == next_out;
               ready.emplace(w->seq, std::move(d));
             }
-            cv.notify_all();
+            if (wanted) cv_ready.notify_one();
           }
           running.fetch_sub(1);
-          cv.notify_all();
+          {
+            std::lock_guard lk(mu);  // so that the writer cannot miss the last wake-up
+          }
+          cv_ready.notify_one();
         });
       }
       std::unique_lock lk(mu);
       for (;;) {
-        cv.wait(lk, [&] { return ready.count(next_out) != 0 || running.load() == 0; });
+        cv_ready.wait(lk, [&] { return ready.count(next_out) != 0 || running.load() == 0; });
         auto it = ready.find(next_out);
         if (it == ready.end()) {
           if (running.load() == 0) break;
@@ -437,9 +447,11 @@ class EvtxRun {
         ready.erase(it);
         ++next_out;
         lk.unlock();
-        cv.notify_all();
+        cv_work.notify_all();
         write_done(d);
+        d.out.clear();
         lk.lock();
+        spare.push_back(std::move(d.out));
       }
       lk.unlock();
       for (auto& th : pool) th.join();

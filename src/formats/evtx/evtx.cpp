@@ -531,8 +531,10 @@ bool Chunk::parse(ByteView chunk, std::uint64_t file_offset, std::uint64_t index
     r.carved = carved;
     const std::size_t values_mark = values.size();
     const std::size_t inst_mark = instances_.size();
+    r.value_begin = static_cast<std::uint32_t>(values_mark);
     try {
       r.instance = parser.fragment(pos + kRecordHeaderSize, pos + size - 4, 0);
+      r.value_end = static_cast<std::uint32_t>(values.size());
     } catch (const BadData& e) {
       values.resize(values_mark);
       instances_.resize(inst_mark);

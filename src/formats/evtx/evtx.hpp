@@ -115,6 +115,18 @@ struct Template {
   // Per node: 1 when an element's children give distinct JSON keys whatever the values (so the
   // renderer need not check for repeats), 2 when they may not, 0 not yet known.
   mutable std::vector<std::uint8_t> distinct_keys;
+  // JSON renderings recorded once per pattern of null values and replayed: literal text and
+  // "render value i here" steps (see render.cpp).
+  struct JsonStep {
+    std::uint32_t literal_begin = 0, literal_size = 0;  // in text
+    std::int32_t value = -1;                            // value index, or -1 for literal only
+  };
+  struct JsonPlan {
+    std::string key;  // per value: 'n' null, 'v' present; 'b' + template address for BinXml
+    std::string text;
+    std::vector<JsonStep> steps;
+  };
+  mutable std::vector<JsonPlan> json_plans;
 };
 
 // A template instance: the compiled template and this record's values for it.
@@ -129,6 +141,7 @@ struct Record {
   std::uint64_t offset = 0;        // file offset of the record
   std::uint32_t size = 0;
   std::int32_t instance = -1;      // root instance; -1 when the BinXML could not be parsed
+  std::uint32_t value_begin = 0, value_end = 0;  // all values of the record, nested ones included
   bool carved = false;             // found by --carve outside the chunk's live records
 };
 

@@ -17,6 +17,25 @@ struct Item {
   const Node* node;
 };
 
+// While the first record of a template and null pattern is rendered, this notes where each
+// value went, so that later records with the same pattern replay the text around the values.
+// Anything that makes the text depend on values other than by their place (a substituted name,
+// text made of several parts, a BinXml value) makes the rendering not recordable.
+struct Recorder {
+  const std::string* out = nullptr;
+  const Value* values = nullptr;  // the root instance's values
+  std::size_t count = 0;
+  std::size_t mark = 0;           // out position where the current literal run starts
+  Template::JsonPlan plan;
+  bool ok = true;
+  std::size_t base = 0;           // out position where the record starts
+};
+thread_local Recorder* g_rec = nullptr;
+
+void not_recordable() {
+  if (g_rec) g_rec->ok = false;
+}
+
 const Value* value_of(const Chunk& ch, const Instance& in, const Node& n) {
   if (n.kind != NodeKind::subst || n.index == 0xFFFF) return nullptr;
   const std::uint32_t i = in.value_begin + n.index;
@@ -163,7 +182,27 @@ void json_scalar(std::string& out, std::uint8_t type, ByteView b) {
   out.push_back('"');
 }
 
+void json_value_of_now(std::string& out, const Value* v);
+
 void json_value_of(std::string& out, const Value* v) {
+  if (g_rec && g_rec->ok && !is_null_value(v)) {
+    if (v < g_rec->values || v >= g_rec->values + g_rec->count) {
+      g_rec->ok = false;
+    } else {
+      Template::JsonPlan& p = g_rec->plan;
+      const std::size_t lit = out.size() - g_rec->mark;
+      p.steps.push_back({static_cast<std::uint32_t>(p.text.size()), static_cast<std::uint32_t>(lit),
+                         static_cast<std::int32_t>(v - g_rec->values)});
+      p.text.append(out, g_rec->mark, lit);
+      json_value_of_now(out, v);
+      g_rec->mark = out.size();
+      return;
+    }
+  }
+  json_value_of_now(out, v);
+}
+
+void json_value_of_now(std::string& out, const Value* v) {
   if (is_null_value(v)) {
     out += "null";
     return;
@@ -198,6 +237,7 @@ void json_texts(std::string& out, const Chunk& ch, const std::vector<Item>& text
       return;
     }
   }
+  not_recordable();
   std::string s;
   for (const Item& it : texts) append_item_text(s, ch, it, Style::json);
   json_escape(out, s);
@@ -216,6 +256,7 @@ void json_attr_value(std::string& out, const Chunk& ch, const Instance& in, cons
       return;
     }
   }
+  not_recordable();
   std::string s;
   attr_text(s, ch, in, a, Style::json);
   json_escape(out, s);
@@ -263,6 +304,7 @@ std::optional<std::string_view> data_name(const Chunk& ch, const Item& el, std::
       return std::string_view(t.strings[t.nodes[t.kids[at.part_begin]].str]);
     }
     if (literal) *literal = ~std::uint32_t{0};
+    not_recordable();
     buf.clear();
     attr_text(buf, ch, *el.inst, at, Style::json);
     return std::string_view(buf);
@@ -640,6 +682,47 @@ void RecordView::append_json(std::string& out) const {
     return;
   }
   const Instance& in = chunk_->instances()[static_cast<std::size_t>(record_->instance)];
+  const Template& t = *in.tmpl;
+  // Every value of the record, nested instances' included, lies in one range of the chunk's
+  // values; its null pattern (and the templates of BinXml values) picks the plan.
+  const Value* values = chunk_->values().data() + record_->value_begin;
+  const std::size_t count = record_->value_end - record_->value_begin;
+  thread_local std::string key;
+  key.clear();
+  for (std::size_t i = 0; i < count; ++i) {
+    const Value& v = values[i];
+    if (is_null_value(&v)) {
+      key.push_back('n');
+    } else if (v.type == kBinXml && v.nested >= 0) {
+      key.push_back('b');
+      const Template* nt = chunk_->instances()[static_cast<std::size_t>(v.nested)].tmpl;
+      key.append(reinterpret_cast<const char*>(&nt), sizeof nt);
+    } else {
+      key.push_back('v');
+    }
+  }
+  const bool plain = true;
+  if (plain) {
+    for (const Template::JsonPlan& p : t.json_plans) {
+      if (p.key != key) continue;
+      for (const Template::JsonStep& st : p.steps) {
+        out.append(p.text, st.literal_begin, st.literal_size);
+        if (st.value >= 0) json_value_of_now(out, &values[st.value]);
+      }
+      return;
+    }
+  }
+  Recorder rec;
+  const bool record = plain && t.json_plans.size() < 8;
+  if (record) {
+    rec.out = &out;
+    rec.values = values;
+    rec.count = count;
+    rec.mark = out.size();
+    rec.base = out.size();
+    rec.plan.key = key;
+    g_rec = &rec;
+  }
   std::vector<Item> elements;
   roots(*chunk_, in, [&](const Item& it) {
     if (it.node->kind == NodeKind::element && !omitted(*chunk_, it)) elements.push_back(it);
@@ -648,6 +731,13 @@ void RecordView::append_json(std::string& out) const {
   bool first = true;
   json_members(out, *chunk_, elements, first, 0, false);
   out.push_back('}');
+  g_rec = nullptr;
+  if (record && rec.ok) {
+    const std::size_t lit = out.size() - rec.mark;
+    rec.plan.steps.push_back({static_cast<std::uint32_t>(rec.plan.text.size()), static_cast<std::uint32_t>(lit), -1});
+    rec.plan.text.append(out, rec.mark, lit);
+    t.json_plans.push_back(std::move(rec.plan));
+  }
 }
 
 std::string RecordView::to_json() const {
