@@ -297,12 +297,13 @@ TEST(EvtxChunk, TemplatesSubstitutionsAndRenderings) {
   ChunkBuilder cb;
   cb.add(7, templated_record(cb, 4688, "WS01", true, "C:\\Windows\\System32\\cmd.exe", true));
   cb.add(8, templated_record(cb, 1, "WS02", false, "x\"y<z>", false));
+  cb.add(9, templated_record(cb, 11, "WS03 ", true, "D:\\a.exe", true));  // same null pattern as record 7
   cb.finish();
   auto p = parse(cb.c);
   ASSERT_TRUE(p->ok);
   EXPECT_TRUE(p->problems.empty()) << p->problems[0].en;
-  ASSERT_EQ(p->chunk.records().size(), 2U);
-  EXPECT_EQ(p->chunk.templates_compiled(), 1U);  // the second record reuses the first definition
+  ASSERT_EQ(p->chunk.records().size(), 3U);
+  EXPECT_EQ(p->chunk.templates_compiled(), 1U);  // later records reuse the first definition
 
   const evtx::RecordView a(p->chunk, p->chunk.records()[0]);
   EXPECT_EQ(a.record().id, 7U);
@@ -321,6 +322,12 @@ TEST(EvtxChunk, TemplatesSubstitutionsAndRenderings) {
   EXPECT_FALSE(b.field("Security_UserID"));
   EXPECT_FALSE(b.field("Rule"));
   EXPECT_EQ(b.to_json(), R"({"Event":{"System":{"EventID":1,"Computer":"WS02","Security":null},"EventData":{"Image":"x\"y<z>"}}})");
+  // Record 9 has record 7's pattern of null values: its JSON is replayed from 7's, with its own values.
+  const evtx::RecordView c(p->chunk, p->chunk.records()[2]);
+  EXPECT_EQ(c.to_json(),
+            R"({"Event":{"System":{"EventID":11,"Computer":"WS03","Security":{"#attributes":{"UserID":"S-1-5-18"}}},)"
+            R"("EventData":{"Image":"D:\\a.exe","Rule":"r1"}}})");
+  EXPECT_EQ(c.to_json(), c.to_json());
   std::string xml;
   b.append_xml(xml);
   EXPECT_NE(xml.find("<Security/>"), std::string::npos) << xml;
