@@ -531,8 +531,9 @@ Runner add_evtx(CLI::App& app) {
   cmd->add_flag("--count", st->count,
                 "Only count the records (after filters) per file: 'COUNT<TAB>FILE' lines, or {\"file\",\"records\"} with --json. "
                 "Without filters this parses every record and renders nothing (parse-only speed)");
-  cmd->add_option("--channel", st->channels, "Only records of this channel (repeatable; case-insensitive), e.g. Security");
-  cmd->add_option("--provider", st->providers, "Only records of this provider (repeatable; case-insensitive)");
+  // Each --channel takes one value, so the inputs after it stay inputs.
+  cmd->add_option("--channel", st->channels, "Only records of this channel (repeatable; case-insensitive), e.g. Security")->allow_extra_args(false);
+  cmd->add_option("--provider", st->providers, "Only records of this provider (repeatable; case-insensitive)")->allow_extra_args(false);
   cmd->add_option("--event-id", st->event_ids, "Only these event IDs: a list of numbers and ranges, e.g. 1,4688,4100-4104");
   cmd->add_option("--since", st->since, "Only records at or after this UTC time (YYYY-MM-DD[THH:MM[:SS]])");
   cmd->add_option("--until", st->until, "Only records at or before this UTC time");
