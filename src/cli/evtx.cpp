@@ -263,6 +263,7 @@ class EvtxRun {
     auto writer = report::make_writer(wo, err, err);
     CountingSink counts(*writer);
     Progress progress(!o_.common.no_progress, lang_);
+    counts.begin(RunInfo{"evtx", o_.inputs, utc_now_iso(), "none"});
 
     // Files first: the walk is cheap and gives totals for the progress line.
     std::vector<io::WalkEntry> files;
@@ -464,6 +465,7 @@ class EvtxRun {
     Summary s;
     s.command = "evtx";
     s.files = evtx_files;
+    if (evtx_files > 0) s.files_by_type["evtx"] = evtx_files;
     s.bytes = bytes_done;
     s.anomalies = counts.anomalies();
     s.errors = counts.errors();

@@ -6,6 +6,8 @@
 #   damage   - every damage kind is reported as its anomaly, reading goes on past it, and no
 #              record is lost that the damage did not touch; 60 random byte flips never crash
 #   memory   - a 2 GB log is read (parse-only and to JSON) with peak RSS under 200 MB
+#   cli      - --help, one-line errors for bad options and inputs, stderr JSON Lines valid against
+#              docs/output-format.schema.json, a closed pipe, the same output for any -j
 # usage: evtx_fixtures.sh EMOGUARD EVTXGEN SOURCE_DIR CASE
 set -uo pipefail
 E="$1"
@@ -135,6 +137,36 @@ memory)
     [ "$rss" -lt 204800 ] && pass "$mode on 2 GB: peak RSS ${rss} KB < 200 MB" || bad "$mode on 2 GB: peak RSS ${rss} KB"
     rm -f "$T/out"
   done
+  ;;
+cli)
+  run() { timeout 120 "$@" >"$T/out" 2>"$T/err" </dev/null; rc=$?; }
+  "$G" "$EX/powershell_4104.json" "$T/ps.evtx" --repeat 300 >/dev/null || { bad "writer failed"; exit 1; }
+  run "$E" evtx --help
+  { [ "$rc" = 0 ] && grep -q -- '--carve' "$T/out" && grep -q -- '--event-id' "$T/out"; } && pass "--help lists the options" || bad "--help"
+  printf 'not a log\n' >"$T/notes.evtx"
+  run "$E" evtx --no-progress "$T/notes.evtx"
+  { [ "$rc" = 2 ] && [ "$(grep -c 'not an EVTX file' "$T/err")" = 1 ]; } && pass "a named non-EVTX file: exit 2 and one line" || bad "non-EVTX: exit $rc"
+  mkdir -p "$T/dir" && cp "$T/notes.evtx" "$T/ps.evtx" "$T/dir/"
+  run "$E" evtx --count --no-progress "$T/dir"
+  { [ "$rc" = 0 ] && grep -q "ps.evtx" "$T/out" && ! grep -q "notes" "$T/out"; } && pass "a folder: non-EVTX files skipped" || bad "folder: exit $rc"
+  for args in "--event-id 4104x" "--since yesterday" "--json --xml" "--count --csv"; do
+    run "$E" evtx $args "$T/ps.evtx"
+    { [ "$rc" = 2 ] && [ "$(wc -l <"$T/err")" = 1 ]; } && pass "evtx $args: exit 2, one line" || bad "evtx $args: exit $rc, $(wc -l <"$T/err") lines"
+  done
+  run "$E" evtx --no-progress "$T/missing.evtx"
+  [ "$rc" = 2 ] && pass "a missing file: exit 2" || bad "missing file: exit $rc"
+  run "$E" evtx --json --no-progress "$T/ps.evtx" "$T/notes.evtx" "$T/missing.evtx"
+  python3 "$SRC/tests/cli/validate_jsonl.py" "$SRC/docs/output-format.schema.json" "$T/err" --expect-exit 2 &&
+    pass "stderr JSON Lines valid against the schema" || bad "stderr JSON Lines invalid"
+  python3 -c "import json,sys; [json.loads(l)['Event']['System'] for l in open(sys.argv[1])]" "$T/out" &&
+    pass "stdout: one {\"Event\":...} object per line" || bad "stdout records are not Event objects"
+  "$E" evtx --json --no-progress -j 1 "$T/ps.evtx" 2>/dev/null | md5sum >"$T/j1"
+  "$E" evtx --json --no-progress -j 4 "$T/ps.evtx" 2>/dev/null | md5sum >"$T/j4"
+  cmp -s "$T/j1" "$T/j4" && pass "same output for -j 1 and -j 4" || bad "output depends on -j"
+  timeout 60 bash -c "'$E' evtx --json --no-progress '$T/ps.evtx' 2>/dev/null | head -1 >/dev/null"
+  [ "$?" = 0 ] && pass "closed pipe: no hang, no error" || bad "closed pipe"
+  LANG=ja_JP.UTF-8 "$E" evtx --no-progress --lang ja "$T/notes.evtx" >/dev/null 2>"$T/err"
+  grep -q 'EVTX ファイルではありません' "$T/err" && pass "Japanese messages" || bad "no Japanese message: $(cat "$T/err")"
   ;;
 *) echo "unknown case $CASE"; exit 2 ;;
 esac

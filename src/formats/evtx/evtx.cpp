@@ -159,13 +159,9 @@ class Parser {
     c.u8();
     c.u32();  // template id
     const std::uint32_t def = c.u32();
-    const Template* t = nullptr;
-    if (def == c.pos) {
-      t = &compile_definition(def);
-      c.skip(24 + std::size_t{rd32(base_ + def + 20)});
-    } else {
-      t = &compile_definition(def);
-    }
+    const std::size_t where = c.pos - 4;  // problems point here, not at a forged offset
+    const Template* t = &compile_definition(def, where);
+    if (def == c.pos) c.skip(24 + std::size_t{rd32(base_ + def + 20)});
     const std::uint32_t n = c.u32();
     if (n > (c.end - c.pos) / 4) throw BadData{"substitution count larger than the record", c.pos - 4};
     const std::size_t desc = c.pos;
@@ -189,13 +185,13 @@ class Parser {
     return static_cast<std::int32_t>(instances_.size() - 1);
   }
 
-  const Template& compile_definition(std::uint32_t def) {
+  const Template& compile_definition(std::uint32_t def, std::size_t where) {
     if (auto it = impl_.by_offset.find(def); it != impl_.by_offset.end()) {
-      if (!it->second) throw BadData{"template definition could not be read", def};
+      if (!it->second) throw BadData{"template definition could not be read", where};
       return *it->second;
     }
     impl_.by_offset[def] = nullptr;  // guards against a definition that refers to itself
-    if (def < kChunkHeaderSize || def > size_ || size_ - def < 24) throw BadData{"template definition offset outside the chunk", def};
+    if (def < kChunkHeaderSize || def > size_ || size_ - def < 24) throw BadData{"template definition offset outside the chunk", where};
     const std::uint32_t data_size = rd32(base_ + def + 20);
     if (data_size > size_ - def - 24) throw BadData{"template definition runs past the chunk", def + 20};
     auto t = std::make_unique<Template>();
