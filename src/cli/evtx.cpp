@@ -57,7 +57,7 @@ bool is_system_field(std::string_view k) {
 }
 
 struct Head {
-  std::string time, channel, provider, event_id, computer, level;
+  std::string time, channel, provider, event_id, computer, level, record_id;
   std::vector<std::pair<std::string, std::string>> data;
 };
 
@@ -70,9 +70,12 @@ Head head_of(const evtx::RecordView& v, bool want_data) {
     else if (k == "EventID") h.event_id = val;
     else if (k == "Computer") h.computer = val;
     else if (k == "Level") h.level = val;
+    else if (k == "EventRecordID") h.record_id = val;
     else if (want_data && !is_system_field(k)) h.data.emplace_back(std::string(k), std::string(val));
     return true;
   });
+  // EventRecordID is what Event Viewer shows; the record header's id is the fallback.
+  if (h.record_id.empty()) h.record_id = std::to_string(v.record().id);
   if (h.time.empty()) {
     std::string t;
     evtx::append_filetime(t, v.record().written, 7);
@@ -202,7 +205,7 @@ class EvtxRun {
         case Mode::csv: {
           csv_field(d.out, h.time);
           d.out.push_back(',');
-          d.out += std::to_string(r.id);
+          csv_field(d.out, h.record_id);
           d.out.push_back(',');
           csv_field(d.out, h.computer);
           d.out.push_back(',');
@@ -237,7 +240,7 @@ class EvtxRun {
           d.out += "  ";
           one_line(d.out, h.computer);
           d.out += "  #";
-          d.out += std::to_string(r.id);
+          one_line(d.out, h.record_id);
           if (r.carved) d.out += lang_ == "ja" ? " (復元)" : " (carved)";
           for (const auto& [k, val] : h.data) {
             d.out += "  ";

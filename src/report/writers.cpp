@@ -236,14 +236,19 @@ class TextWriter final : public Sink {
       sev += fmt::format("{}{} {}", i == kSeverityCount - 1 ? "" : ", ", sev_label(static_cast<Severity>(i), o_.lang),
                          s.findings_by_severity[static_cast<std::size_t>(i)]);
     }
-    o += fmt::format(fmt::runtime(ja() ? "  検出: {}\n" : "  findings: {}\n"), sev);
+    // A command that gives no verdicts (evtx: fail-on none, nothing found) has no findings line.
+    std::uint64_t found = 0;
+    for (const auto n : s.findings_by_severity) found += n;
+    const bool verdicts = s.fail_on != "none" || found > 0;
+    if (verdicts) o += fmt::format(fmt::runtime(ja() ? "  検出: {}\n" : "  findings: {}\n"), sev);
     o += fmt::format(fmt::runtime(ja() ? "  異常: {}  エラー: {}  読まなかった項目: {}\n" : "  anomalies: {}  errors: {}  skipped: {}\n"), s.anomalies, s.errors, s.skipped);
     for (const auto& [k, v] : s.extra) o += fmt::format("  {}: {}\n", k, v);
     std::string why;
     if (s.exit_code == 2) why = ja() ? "読めなかった入力またはエラーがあります" : "an input could not be read or an error occurred";
     else if (s.exit_code == 1) why = fmt::format(fmt::runtime(ja() ? "{} 以上の検出があります" : "findings at or above {}"), s.fail_on);
-    else why = fmt::format(fmt::runtime(ja() ? "{} 以上の検出はありません" : "nothing at or above {}"), s.fail_on);
-    o += fmt::format(fmt::runtime(ja() ? "  終了コード {} ({})\n" : "  exit code {} ({})\n"), s.exit_code, why);
+    else if (verdicts) why = fmt::format(fmt::runtime(ja() ? "{} 以上の検出はありません" : "nothing at or above {}"), s.fail_on);
+    if (why.empty()) o += fmt::format(fmt::runtime(ja() ? "  終了コード {}\n" : "  exit code {}\n"), s.exit_code);
+    else o += fmt::format(fmt::runtime(ja() ? "  終了コード {} ({})\n" : "  exit code {} ({})\n"), s.exit_code, why);
     out_.write(o);
     out_.flush();
   }
