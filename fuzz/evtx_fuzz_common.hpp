@@ -33,6 +33,16 @@ inline void exercise_chunk(ByteView chunk, bool carve) {
   for (const evtx::Problem& p : problems) {
     if (p.offset < evtx::kFileHeaderBlock || p.offset > evtx::kFileHeaderBlock + chunk.size()) __builtin_trap();
   }
+  // Parsed again by the same object, the templates come from its cache and the JSON from the
+  // plans recorded above: the records must render exactly as they did.
+  std::vector<std::string> first;
+  for (const evtx::Record& r : c.records()) first.push_back(evtx::RecordView(c, r).to_json());
+  std::vector<evtx::Problem> again;
+  (void)c.parse(chunk, evtx::kFileHeaderBlock, 0, opt, again);
+  if (c.records().size() != first.size() || again.size() != problems.size()) __builtin_trap();
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    if (evtx::RecordView(c, c.records()[i]).to_json() != first[i]) __builtin_trap();
+  }
 }
 
 }  // namespace emoguard::fuzz

@@ -105,9 +105,17 @@ constexpr std::uint8_t fixed_size(std::uint8_t t) noexcept {
 
 }  // namespace
 
+// Template cache: Windows writes every template definition again, inline, in each chunk that
+// uses it, and the copies differ only in the chunk offsets of their names. A worker keeps the
+// templates it compiled, keyed by GUID and size, and reuses one when a later chunk's definition
+// has the same bytes and the same names (checked each time); the JSON plans recorded for a
+// template are reused with it.
 struct Chunk::Impl {
-  std::unordered_map<std::uint32_t, std::unique_ptr<Template>> by_offset;
+  std::unordered_map<std::uint32_t, const Template*> by_offset;  // this chunk's definitions
   std::vector<std::unique_ptr<Template>> raw;  // compiled raw fragments of this chunk's records
+  std::unordered_map<std::uint64_t, std::vector<std::unique_ptr<Template>>> cache;
+  std::size_t cached = 0;
+  static constexpr std::size_t kMaxCached = 4096;
 };
 
 namespace {
@@ -194,15 +202,56 @@ class Parser {
     if (def < kChunkHeaderSize || def > size_ || size_ - def < 24) throw BadData{"template definition offset outside the chunk", where};
     const std::uint32_t data_size = rd32(base_ + def + 20);
     if (data_size > size_ - def - 24) throw BadData{"template definition runs past the chunk", def + 20};
+    std::uint64_t key = 0;
+    std::memcpy(&key, base_ + def + 4, 8);
+    key ^= std::uint64_t{data_size} * 0x9E3779B97F4A7C15ULL;
+    auto& bucket = impl_.cache[key];
+    for (const auto& cand : bucket) {
+      if (same_definition(*cand, def, data_size)) {
+        impl_.by_offset[def] = cand.get();
+        return *cand;
+      }
+    }
     auto t = std::make_unique<Template>();
     std::memcpy(t->guid, base_ + def + 4, 16);
     t->data_size = data_size;
+    t->def_bytes.assign(base_ + def + 4, base_ + def + 24 + data_size);
     Cur c{base_, def + 24 + std::size_t{data_size}, def + 24};
+    def_ = def;
+    refs_ = &t->name_refs;
+    struct Reset {
+      std::vector<Template::NameRef>*& r;
+      ~Reset() { r = nullptr; }
+    } reset{refs_};
     compile(*t, c, true, nullptr, 0);
     ++compiled_;
-    auto& slot = impl_.by_offset[def];
-    slot = std::move(t);
-    return *slot;
+    const Template* out = t.get();
+    bucket.push_back(std::move(t));
+    ++impl_.cached;
+    impl_.by_offset[def] = out;
+    return *out;
+  }
+
+  // Whether the definition at def is the cached template's: equal bytes, except name offsets,
+  // which must point at the same place inside the definition or at a name with the same text.
+  bool same_definition(const Template& t, std::uint32_t def, std::uint32_t data_size) const {
+    if (t.data_size != data_size || t.def_bytes.size() != std::size_t{data_size} + 20) return false;
+    const std::uint8_t* p = base_ + def + 4;
+    std::size_t prev = 0;
+    for (const Template::NameRef& r : t.name_refs) {
+      if (std::memcmp(p + prev, t.def_bytes.data() + prev, r.at - prev) != 0) return false;
+      const std::uint32_t off = rd32(p + r.at);
+      if (r.inside) {
+        if (off < def || off - def != r.target) return false;
+      } else {
+        if (off > size_ || size_ - off < 8) return false;
+        const std::size_t units = rd16(base_ + off + 6);
+        if (units * 2 != r.outside_units.size() || units * 2 + 8 > size_ - off) return false;
+        if (std::memcmp(base_ + off + 8, r.outside_units.data(), units * 2) != 0) return false;
+      }
+      prev = r.at + 4;
+    }
+    return std::memcmp(p + prev, t.def_bytes.data() + prev, t.def_bytes.size() - prev) == 0;
   }
 
   std::uint32_t intern(Template& t, std::string s) {
@@ -217,6 +266,19 @@ class Parser {
     if (off > size_ || size_ - off < 8) throw BadData{"name offset outside the chunk", c.pos - 4};
     const std::uint16_t units = rd16(base_ + off + 6);
     if (std::size_t{units} * 2 + 8 > size_ - off) throw BadData{"name runs past the chunk", off};
+    if (refs_) {
+      // Compiling a definition: note where this name offset sits, for the template cache.
+      Template::NameRef r;
+      r.at = static_cast<std::uint32_t>(c.pos - 4 - (def_ + 4));
+      const std::size_t end = def_ + 24 + std::size_t{t.data_size};
+      if (off >= def_ && off < end) {
+        r.inside = true;
+        r.target = off - def_;
+      } else {
+        r.outside_units.assign(reinterpret_cast<const char*>(base_ + off + 8), std::size_t{units} * 2);
+      }
+      refs_->push_back(std::move(r));
+    }
     if (off == c.pos) c.skip(8 + std::size_t{units} * 2 + 2);
     if (auto it = names_->find(off); it != names_->end()) return it->second;
     std::string s;
@@ -441,6 +503,8 @@ class Parser {
   const ParseOptions& opt_;
   std::size_t& compiled_;
   std::unordered_map<std::uint32_t, std::uint32_t>* names_ = nullptr;
+  std::uint32_t def_ = 0;                          // the definition being compiled
+  std::vector<Template::NameRef>* refs_ = nullptr;  // its name offsets, while compiling one
 };
 
 }  // namespace
@@ -457,6 +521,10 @@ bool Chunk::parse(ByteView chunk, std::uint64_t file_offset, std::uint64_t index
   instances_.clear();
   impl_->by_offset.clear();
   impl_->raw.clear();
+  if (impl_->cached > Impl::kMaxCached) {  // bounded: a log of endless distinct templates
+    impl_->cache.clear();
+    impl_->cached = 0;
+  }
   compiled_count_ = 0;
   const std::string where = "chunk " + std::to_string(index);
   const std::string where_ja = "チャンク " + std::to_string(index);

@@ -109,6 +109,17 @@ struct Template {
   std::vector<std::uint32_t> roots;  // top-level nodes
   std::uint8_t guid[16] = {};
   std::uint32_t data_size = 0;
+  // For reuse in later chunks (see evtx.cpp, "template cache"): the definition's bytes from its
+  // GUID on, and every name offset in them, so that another chunk's copy of the definition can
+  // be recognised although its name offsets point elsewhere.
+  struct NameRef {
+    std::uint32_t at = 0;         // where the 4-byte name offset sits, from the GUID
+    std::uint32_t target = 0;     // inside the definition: target - definition offset; else 0
+    bool inside = false;
+    std::string outside_units;    // a name stored elsewhere in the chunk: its UTF-16 bytes
+  };
+  std::vector<std::uint8_t> def_bytes;
+  std::vector<NameRef> name_refs;
   // strings[i] as a quoted JSON key with its colon, made on first use by the JSON renderer
   // (a template belongs to one Chunk, which one thread uses at a time).
   mutable std::vector<std::string> json_keys;
