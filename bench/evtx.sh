@@ -5,6 +5,8 @@
 #   generated: a SIZE_MB log written by emoguard-evtxgen (Sysmon 1 and Security 4688 events,
 #              bench/evtx_bench_spec.json); python-evtx, being slow, gets its first 10 MB, and
 #              emoguard is timed on the same 10 MB for that ratio
+#   real:      the chunks of a real Security log (testdata, DeepBlueCLI 4625 events) repeated to
+#              about SIZE_MB / 2: templates and values exactly as Windows wrote them
 #   corpus:    every .evtx in ../shared/testdata/evtx (real logs, 311 files), one evtxexport
 #              process per file as a user would run it
 # emoguard timings are the best of 3 runs; the peers run once. "parse-only" is --count: every
@@ -82,6 +84,37 @@ if command -v evtx_dump.py >/dev/null; then
   row "python-evtx evtx_dump.py" "$t_py" "$mb10" "$recs10"
   for j in 1 2; do
     row "emoguard evtx --json -j $j" "$(best_of "$E" evtx --json --no-progress -j "$j" "$work/ten.evtx")" "$mb10" "$recs10" "$t_py"
+  done
+fi
+
+# --- a real Security log (DeepBlueCLI's SMB password guessing: 4625 events as Windows wrote
+# them), its chunks repeated to about SIZE_MB / 2: real templates at a size worth timing
+real="$DATA/evtx/hayabusa-sample-evtx/DeepBlueCLI/smb-password-guessing-security.evtx"
+if [ -f "$real" ]; then
+  python3 - "$real" "$work/real.evtx" "$SIZE_MB" <<'PY'
+import sys
+b = open(sys.argv[1], 'rb').read()
+chunks = [b[4096 + i * 65536:4096 + (i + 1) * 65536] for i in range((len(b) - 4096) // 65536)]
+chunks = [c for c in chunks if c[:8] == b'ElfChnk\0']
+reps = max(1, int(sys.argv[3]) * 1000000 // 2 // (65536 * len(chunks)))
+with open(sys.argv[2], 'wb') as f:
+    f.write(b[:4096])
+    for _ in range(reps):
+        for c in chunks:
+            f.write(c)
+PY
+  mbr="$(echo "$(stat -c %s "$work/real.evtx") / 1000000" | bc -l)"
+  recsr="$(records_of "$work/real.evtx")"
+  cat "$work/real.evtx" >/dev/null
+  echo
+  printf 'real Security log chunks, repeated: %.0f MB, %d records\n' "$mbr" "$recsr"
+  t_peer="$(once evtxexport -f xml "$work/real.evtx")"
+  row "evtxexport -f xml" "$t_peer" "$mbr" "$recsr"
+  for j in 1 2; do
+    row "emoguard evtx --count -j $j (parse)" "$(best_of "$E" evtx --count --no-progress -j "$j" "$work/real.evtx")" "$mbr" "$recsr" "$t_peer"
+  done
+  for j in 1 2; do
+    row "emoguard evtx --json -j $j" "$(best_of "$E" evtx --json --no-progress -j "$j" "$work/real.evtx")" "$mbr" "$recsr" "$t_peer"
   done
 fi
 
