@@ -97,8 +97,15 @@ b = open(sys.argv[1], 'rb').read()
 chunks = [b[4096 + i * 65536:4096 + (i + 1) * 65536] for i in range((len(b) - 4096) // 65536)]
 chunks = [c for c in chunks if c[:8] == b'ElfChnk\0']
 reps = max(1, int(sys.argv[3]) * 1000000 // 2 // (65536 * len(chunks)))
+import struct, zlib
+n = reps * len(chunks)
+head = bytearray(b[:4096])
+# The header must count every chunk, or libevtx stops after the original ones.
+struct.pack_into('<QQ', head, 8, 0, n - 1)
+struct.pack_into('<H', head, 42, min(n, 0xFFFF))
+struct.pack_into('<I', head, 124, zlib.crc32(bytes(head[:120])))
 with open(sys.argv[2], 'wb') as f:
-    f.write(b[:4096])
+    f.write(head)
     for _ in range(reps):
         for c in chunks:
             f.write(c)
@@ -109,6 +116,8 @@ PY
   echo
   printf 'real Security log chunks, repeated: %.0f MB, %d records\n' "$mbr" "$recsr"
   t_peer="$(once evtxexport -f xml "$work/real.evtx")"
+  peer_recs="$(evtxexport -f xml "$work/real.evtx" 2>/dev/null | grep -c '<Event ' || true)"
+  [ "$peer_recs" = "$recsr" ] || echo "  (evtxexport exported $peer_recs records, emoguard $recsr)"
   row "evtxexport -f xml" "$t_peer" "$mbr" "$recsr"
   for j in 1 2; do
     row "emoguard evtx --count -j $j (parse)" "$(best_of "$E" evtx --count --no-progress -j "$j" "$work/real.evtx")" "$mbr" "$recsr" "$t_peer"
