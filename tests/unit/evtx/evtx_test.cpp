@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "formats/evtx/evtx.hpp"
+#include "formats/evtx/internal.hpp"
 
 namespace evtx = emoguard::formats::evtx;
 using emoguard::ByteView;
@@ -430,4 +431,31 @@ TEST(EvtxChunk, CarvingFindsRecordsInSlack) {
   EXPECT_TRUE(p->chunk.records()[1].carved);
   EXPECT_EQ(evtx::RecordView(p->chunk, p->chunk.records()[1]).field("Image"), "deleted");
   EXPECT_TRUE(has_problem(*p, "evtx.record_carved"));
+}
+
+TEST(EvtxVectors, Utf16ToJsonString) {
+  // The block path narrows 8 units at a time: test lengths around its edges, the tail, escapes,
+  // non-ASCII, a NUL inside the value and trailing white space trimmed across a block boundary.
+  auto json = [](std::u16string_view s, std::size_t units, bool trim = true) {
+    EXPECT_LE(units, s.size());
+    std::vector<std::uint8_t> b;
+    for (const char16_t c : s) {
+      b.push_back(static_cast<std::uint8_t>(c & 0xFF));
+      b.push_back(static_cast<std::uint8_t>(c >> 8));
+    }
+    std::string out = "x";
+    emoguard::formats::evtx::detail::append_utf16_json(out, b.data(), units, trim);
+    return out.substr(1);
+  };
+  EXPECT_EQ(json(u"ABCDEFGHXY", 8), "\"ABCDEFGH\"");  // exactly one block: nothing read past it
+  EXPECT_EQ(json(u"ABCDEFGHIJKLMNOPQ", 16), "\"ABCDEFGHIJKLMNOP\"");
+  EXPECT_EQ(json(u"ABCDEFGHIJ", 10), "\"ABCDEFGHIJ\"");
+  EXPECT_EQ(json(u"C:\\Users\\\"x\"\t", 13), "\"C:\\\\Users\\\\\\\"x\\\"\"");  // trailing tab trimmed
+  EXPECT_EQ(json(u"C:\\Users\\\"x\"\t", 13, false), "\"C:\\\\Users\\\\\\\"x\\\"\\t\"");
+  EXPECT_EQ(json(u"cmd.exe         ", 16), "\"cmd.exe\"");  // spaces fill a whole block
+  EXPECT_EQ(json(u"abcdefg \u65E5\u672C", 10), "\"abcdefg \xE6\x97\xA5\xE6\x9C\xAC\"");
+  EXPECT_EQ(json(std::u16string_view(u"ab\0cdefghijk", 12), 12), "\"ab\"");  // cut at the NUL
+  EXPECT_EQ(json(u"\U0001F600abcdefgh", 10), "\"\xF0\x9F\x98\x80" "abcdefgh\"");
+  EXPECT_EQ(json(u"\xD83D" "abcdefgh", 9), "\"\xEF\xBF\xBD" "abcdefgh\"");  // lone surrogate
+  EXPECT_EQ(json(u"\x01\x1F", 2, false), "\"\\u0001\\u001f\"");
 }
