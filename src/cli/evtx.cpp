@@ -532,6 +532,12 @@ Runner add_evtx(CLI::App& app) {
                                          "text, with filters; damaged files are read as far as they go");
   cmd->add_option("inputs", st->inputs, "EVTX files and folders (folders are searched for files with the EVTX signature)")->required();
   add_common_options(*cmd, st->common);
+  // evtx gives records, not findings: no --fail-on or --quiet, and --json/--csv mean records.
+  cmd->remove_option(cmd->get_option("--fail-on"));
+  cmd->remove_option(cmd->get_option("--quiet"));
+  cmd->get_option("--json")->description("Write each record as one JSON object per line ({\"Event\":...}, evtx_dump's shape); "
+                                         "problems and the summary go to stderr as JSON Lines");
+  cmd->get_option("--csv")->description("Write one CSV row per record (columns below); the summary goes to stderr");
   cmd->add_flag("--xml", st->xml, "Write XML (one <Event> per record inside <Events>), in Windows' value forms");
   cmd->add_flag("--count", st->count,
                 "Only count the records (after filters) per file: 'COUNT<TAB>FILE' lines, or {\"file\",\"records\"} with --json. "
