@@ -111,7 +111,7 @@ class ChunkBuilder {
 // <Computer>%1</Computer><Security UserID=%2(optional)/></System><EventData>
 // <Data Name="Image">%3</Data><Data Name="Rule">%4(optional)</Data></EventData></Event>.
 Bytes templated_record(ChunkBuilder& cb, std::uint16_t event_id, std::string_view computer, bool with_sid,
-                       std::string_view image, bool with_rule) {
+                       std::string_view image, bool with_rule, std::string_view image_name = "Image") {
   Xml x(cb.body_offset());
   x.share(cb.names);
   x.fragment();
@@ -150,7 +150,7 @@ Bytes templated_record(ChunkBuilder& cb, std::uint16_t event_id, std::string_vie
     x.close_start();
     x.open("Data", true, true);
     x.attr("Name");
-    x.text("Image");
+    x.text(image_name);
     x.close_start();
     x.subst(3, evtx::kString);
     x.end();
@@ -458,4 +458,51 @@ TEST(EvtxVectors, Utf16ToJsonString) {
   EXPECT_EQ(json(u"\U0001F600abcdefgh", 10), "\"\xF0\x9F\x98\x80" "abcdefgh\"");
   EXPECT_EQ(json(u"\xD83D" "abcdefgh", 9), "\"\xEF\xBF\xBD" "abcdefgh\"");  // lone surrogate
   EXPECT_EQ(json(u"\x01\x1F", 2, false), "\"\\u0001\\u001f\"");
+}
+
+TEST(EvtxChunk, TemplatesAreReusedAcrossChunksOnlyWhenTheyAreTheSame) {
+  // Chunk 1: the template at its first record. Chunk 2: a raw record first, so the same
+  // definition sits elsewhere and its inline names at other offsets. Chunk 3: a definition that
+  // differs in one literal. One Chunk object parses all three, as a worker thread does.
+  ChunkBuilder a;
+  a.add(1, templated_record(a, 1, "A", true, "one.exe", true));
+  a.finish();
+  ChunkBuilder b;
+  Xml raw(b.body_offset());
+  raw.fragment();
+  raw.open("Event", false, false);
+  raw.close_start();
+  raw.text("padding");
+  raw.end();
+  raw.b.push_back(0);
+  b.add(2, raw.b);
+  b.add(3, templated_record(b, 2, "B", false, "two.exe", true));
+  b.finish();
+  ChunkBuilder c;
+  c.add(4, templated_record(c, 3, "C", true, "three.exe", true, "Imagf"));
+  c.finish();
+
+  evtx::Chunk chunk;
+  std::vector<evtx::Problem> problems;
+  ASSERT_TRUE(chunk.parse(ByteView(a.c.data(), a.c.size()), 4096, 0, {}, problems));
+  EXPECT_EQ(chunk.templates_compiled(), 1U);
+  const std::string first = evtx::RecordView(chunk, chunk.records()[0]).to_json();
+
+  ASSERT_TRUE(chunk.parse(ByteView(b.c.data(), b.c.size()), 4096 + 65536, 1, {}, problems));
+  EXPECT_EQ(chunk.templates_compiled(), 0U);  // taken from the cache
+  ASSERT_EQ(chunk.records().size(), 2U);
+  const evtx::RecordView v(chunk, chunk.records()[1]);
+  EXPECT_EQ(v.field("Image"), "two.exe");
+  EXPECT_EQ(v.field("Computer"), "B");
+  EXPECT_EQ(v.to_json(), R"({"Event":{"System":{"EventID":2,"Computer":"B","Security":null},"EventData":{"Image":"two.exe","Rule":"r1"}}})");
+
+  ASSERT_TRUE(chunk.parse(ByteView(c.c.data(), c.c.size()), 4096 + 2 * 65536, 2, {}, problems));
+  EXPECT_EQ(chunk.templates_compiled(), 1U);  // same GUID and size, other bytes: compiled anew
+  const evtx::RecordView w(chunk, chunk.records()[0]);
+  EXPECT_EQ(w.field("Imagf"), "three.exe");
+  EXPECT_FALSE(w.field("Image"));
+  EXPECT_TRUE(problems.empty());
+  // And the first chunk again renders exactly as before.
+  ASSERT_TRUE(chunk.parse(ByteView(a.c.data(), a.c.size()), 4096, 0, {}, problems));
+  EXPECT_EQ(evtx::RecordView(chunk, chunk.records()[0]).to_json(), first);
 }
