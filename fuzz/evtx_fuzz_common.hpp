@@ -1,6 +1,7 @@
 // Shared by the EVTX fuzz targets: parse a chunk, then read every record every way a caller can.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,8 +27,24 @@ inline void exercise_chunk(ByteView chunk, bool carve) {
     // The second rendering may replay a recorded plan: it must give the same text.
     if (out != v.to_json()) __builtin_trap();
     v.append_xml(out);
-    std::size_t fields = 0;
-    v.for_each_field([&](std::string_view, std::string_view) { return ++fields < 100000; });
+    // The field index gives what the walk gives: the first value by name, and all of them.
+    std::vector<std::pair<std::string, std::string>> walked;
+    v.for_each_field([&](std::string_view k, std::string_view val) {
+      walked.emplace_back(std::string(k), std::string(val));
+      return walked.size() < 100000;
+    });
+    for (const auto& kv : walked) {
+      const std::string& k = kv.first;  // clang 14 cannot capture a structured binding
+      const auto first = std::find_if(walked.begin(), walked.end(), [&](const auto& p) { return p.first == k; });
+      if (v.field(k) != first->second) __builtin_trap();
+      std::vector<std::string> all;
+      v.field_values(k, [&](std::string_view x) { all.emplace_back(x); });
+      std::vector<std::string> want;
+      for (const auto& p : walked) {
+        if (p.first == k) want.push_back(p.second);
+      }
+      if (all != want) __builtin_trap();
+    }
     (void)v.field("EventID");
   }
   for (const evtx::Problem& p : problems) {

@@ -84,17 +84,27 @@ Head head_of(const evtx::RecordView& v, bool want_data) {
   return h;
 }
 
-bool passes(const Filter& f, const Head& h, const evtx::Record& r) {
-  if (!f.channels.empty() && std::find(f.channels.begin(), f.channels.end(), lower(h.channel)) == f.channels.end()) return false;
-  if (!f.providers.empty() && std::find(f.providers.begin(), f.providers.end(), lower(h.provider)) == f.providers.end()) return false;
+// Asks the record only for the fields the filters need, through the template's field index.
+bool passes(const Filter& f, const evtx::RecordView& v) {
+  if (!f.channels.empty()) {
+    const auto c = v.field("Channel");
+    if (!c || std::find(f.channels.begin(), f.channels.end(), lower(*c)) == f.channels.end()) return false;
+  }
+  if (!f.providers.empty()) {
+    const auto p = v.field("Provider_Name");
+    if (!p || std::find(f.providers.begin(), f.providers.end(), lower(*p)) == f.providers.end()) return false;
+  }
   if (!f.ids.empty()) {
+    const auto e = v.field("EventID");
+    if (!e) return false;
     std::uint32_t id = 0;
-    const auto res = std::from_chars(h.event_id.data(), h.event_id.data() + h.event_id.size(), id);
-    if (res.ec != std::errc() || res.ptr != h.event_id.data() + h.event_id.size()) return false;
+    const auto res = std::from_chars(e->data(), e->data() + e->size(), id);
+    if (res.ec != std::errc() || res.ptr != e->data() + e->size()) return false;
     if (std::none_of(f.ids.begin(), f.ids.end(), [id](const auto& p) { return id >= p.first && id <= p.second; })) return false;
   }
   if (f.since || f.until) {
-    const std::uint64_t t = evtx::parse_iso_filetime(h.time).value_or(r.written);
+    const auto tc = v.field("TimeCreated_SystemTime");
+    const std::uint64_t t = (tc ? evtx::parse_iso_filetime(*tc) : std::nullopt).value_or(v.record().written);
     if (f.since && t < *f.since) return false;
     if (f.until && t > *f.until) return false;
   }
@@ -184,16 +194,9 @@ class EvtxRun {
         continue;
       }
       const evtx::RecordView v(chunk, r);
-      const bool need_head = !filter_.empty() || mode_ == Mode::text || mode_ == Mode::csv;
-      if (mode_ == Mode::count && filter_.empty()) {
-        ++d.written;  // parse-only: the record was parsed (template, values); nothing to render
-        continue;
-      }
+      if (!filter_.empty() && !passes(filter_, v)) continue;
       Head h;
-      if (need_head) {
-        h = head_of(v, mode_ != Mode::json && mode_ != Mode::xml);
-        if (!passes(filter_, h, r)) continue;
-      }
+      if (mode_ == Mode::text || mode_ == Mode::csv) h = head_of(v, true);
       ++d.written;
       switch (mode_) {
         case Mode::json:

@@ -138,6 +138,19 @@ struct Template {
     std::vector<JsonStep> steps;
   };
   mutable std::vector<JsonPlan> json_plans;
+  // Field names resolved to template nodes, per pattern of null values (see render.cpp): the
+  // hunting engine's lookups by name then cost a hash lookup and one value's rendering.
+  struct FieldRef {
+    std::int32_t instance = 0;  // relative to the record's root instance
+    std::uint32_t node = 0;     // the element, in that instance's template
+    std::int32_t attr = -1;     // an attribute of it (System fields such as Provider_Name), or -1: its text
+  };
+  struct FieldIndex {
+    std::string key;
+    std::unordered_map<std::string, std::vector<FieldRef>> by_name;  // in document order
+    bool complete = true;  // false when a name itself comes from a value: look up by walking
+  };
+  mutable std::vector<FieldIndex> field_indexes;
 };
 
 // A template instance: the compiled template and this record's values for it.
@@ -235,8 +248,11 @@ class RecordView {
 
   // Calls f(name, text) for every field; returns early when f returns false.
   void for_each_field(const std::function<bool(std::string_view, std::string_view)>& f) const;
-  // The first value of a field, as text in the Windows style.
+  // The first value of a field, as text in the Windows style. Uses the template's field index:
+  // no walk over the record after the first record of its template and null pattern.
   [[nodiscard]] std::optional<std::string> field(std::string_view name) const;
+  // Every value of a field (repeated elements, array items), in document order.
+  void field_values(std::string_view name, const std::function<void(std::string_view)>& f) const;
 
   [[nodiscard]] std::string to_json() const;
   void append_json(std::string& out) const;

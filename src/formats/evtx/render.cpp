@@ -607,8 +607,12 @@ bool emit_texts(const Chunk& ch, const std::vector<Item>& texts, std::string_vie
   return f(name, std::string_view(s));
 }
 
-template <class F>
-bool walk(const Chunk& ch, const Item& el, Section sec, F&& f, int depth) {
+// The walk that names fields. It reports through a sink: text(name, element, texts) for an
+// element's text content and attr(name, element, attr) for a System attribute, each returning
+// false to stop. One sink renders (for_each_field), another records where each field is
+// (the field index); both see exactly the same fields.
+template <class S>
+bool walk(const Chunk& ch, const Item& el, Section sec, S& sink, int depth) {
   if (depth > 64 || omitted(ch, el)) return true;
   const Template& t = *el.inst->tmpl;
   const std::string& name = str(el);
@@ -624,11 +628,9 @@ bool walk(const Chunk& ch, const Item& el, Section sec, F&& f, int depth) {
       for (std::uint32_t a = el.node->attr_begin; a < el.node->attr_end; ++a) {
         const Attr& at = t.attrs[a];
         if (attr_null(ch, *el.inst, at)) continue;
-        std::string v;
-        attr_text(v, ch, *el.inst, at, Style::windows);
-        if (!f(name + "_" + t.strings[at.name], std::string_view(v))) return false;
+        if (!sink.attr(name + "_" + t.strings[at.name], el, a)) return false;
       }
-      if (c.elements.empty()) return c.texts.empty() || emit_texts(ch, c.texts, name, f);
+      if (c.elements.empty()) return c.texts.empty() || sink.text(name, el, c.texts);
       next = Section::other;
       break;
     }
@@ -636,23 +638,82 @@ bool walk(const Chunk& ch, const Item& el, Section sec, F&& f, int depth) {
       if (c.elements.empty()) {
         if (name == "Data") {
           std::string buf;
-          const auto dn = data_name(ch, el, buf);
-          return emit_texts(ch, c.texts, dn ? *dn : std::string_view("Data"), f);
+          std::uint32_t literal = ~std::uint32_t{0};
+          const auto dn = data_name(ch, el, buf, &literal);
+          if (dn && literal == ~std::uint32_t{0}) sink.dynamic_name();
+          return sink.text(dn ? *dn : std::string_view("Data"), el, c.texts);
         }
-        return emit_texts(ch, c.texts, name, f);
+        return sink.text(name, el, c.texts);
       }
       next = Section::event_data;
       break;
     case Section::user_data:
     case Section::other:
-      if (c.elements.empty()) return c.texts.empty() || emit_texts(ch, c.texts, name, f);
+      if (c.elements.empty()) return c.texts.empty() || sink.text(name, el, c.texts);
       next = sec;
       break;
   }
+  // c stays valid: deeper walks use the scratch lists of their own depths, and the sinks do not
+  // touch them.
   for (const Item& e : c.elements) {
-    if (!walk(ch, e, next, f, depth + 1)) return false;
+    if (!walk(ch, e, next, sink, depth + 1)) return false;
   }
   return true;
+}
+
+template <class F>
+struct RenderSink {
+  const Chunk& ch;
+  F& f;
+  bool text(std::string_view name, const Item&, const std::vector<Item>& texts) { return emit_texts(ch, texts, name, f); }
+  bool attr(const std::string& name, const Item& el, std::uint32_t a) {
+    std::string v;
+    attr_text(v, ch, *el.inst, el.inst->tmpl->attrs[a], Style::windows);
+    return f(std::string_view(name), std::string_view(v));
+  }
+  void dynamic_name() {}
+};
+
+struct IndexSink {
+  const Chunk& ch;
+  const Instance* root;
+  Template::FieldIndex& index;
+  Template::FieldRef ref(const Item& el, std::int32_t attr) const {
+    Template::FieldRef r;
+    r.instance = static_cast<std::int32_t>(el.inst - root);
+    r.node = static_cast<std::uint32_t>(el.node - el.inst->tmpl->nodes.data());
+    r.attr = attr;
+    return r;
+  }
+  bool text(std::string_view name, const Item& el, const std::vector<Item>&) {
+    index.by_name[std::string(name)].push_back(ref(el, -1));
+    return true;
+  }
+  bool attr(const std::string& name, const Item& el, std::uint32_t a) {
+    index.by_name[name].push_back(ref(el, static_cast<std::int32_t>(a)));
+    return true;
+  }
+  void dynamic_name() { index.complete = false; }
+};
+
+// The key of a record's shape: its values' null pattern and the templates of its BinXml values
+// (shared by the JSON plans and the field index).
+void shape_key(const Chunk& ch, const Record& r, std::string& key) {
+  const Value* values = ch.values().data() + r.value_begin;
+  const std::size_t count = r.value_end - r.value_begin;
+  key.clear();
+  for (std::size_t i = 0; i < count; ++i) {
+    const Value& v = values[i];
+    if (is_null_value(&v)) {
+      key.push_back('n');
+    } else if (v.type == kBinXml && v.nested >= 0) {
+      key.push_back('b');
+      const Template* nt = ch.instances()[static_cast<std::size_t>(v.nested)].tmpl;
+      key.append(reinterpret_cast<const char*>(&nt), sizeof nt);
+    } else {
+      key.push_back('v');
+    }
+  }
 }
 
 }  // namespace
@@ -660,20 +721,94 @@ bool walk(const Chunk& ch, const Item& el, Section sec, F&& f, int depth) {
 void RecordView::for_each_field(const std::function<bool(std::string_view, std::string_view)>& f) const {
   if (!ok()) return;
   const Instance& in = chunk_->instances()[static_cast<std::size_t>(record_->instance)];
+  auto fn = f;
+  RenderSink<decltype(fn)> sink{*chunk_, fn};
   bool go = true;
   roots(*chunk_, in, [&](const Item& it) {
-    if (go && it.node->kind == NodeKind::element) go = walk(*chunk_, it, Section::top, f, 0);
+    if (go && it.node->kind == NodeKind::element) go = walk(*chunk_, it, Section::top, sink, 0);
   });
 }
 
+namespace {
+
+// The field index for this record's template and shape, built on first use (at most 8 shapes
+// per template are kept; beyond that, lookups walk).
+const Template::FieldIndex* field_index(const Chunk& ch, const Record& r) {
+  const Instance& in = ch.instances()[static_cast<std::size_t>(r.instance)];
+  const Template& t = *in.tmpl;
+  thread_local std::string key;
+  shape_key(ch, r, key);
+  for (const auto& ix : t.field_indexes) {
+    if (ix.key == key) return ix.complete ? &ix : nullptr;
+  }
+  if (t.field_indexes.size() >= 8) return nullptr;
+  Template::FieldIndex ix;
+  ix.key = key;
+  IndexSink sink{ch, &in, ix};
+  roots(ch, in, [&](const Item& it) {
+    if (it.node->kind == NodeKind::element) walk(ch, it, Section::top, sink, 0);
+  });
+  t.field_indexes.push_back(std::move(ix));
+  return t.field_indexes.back().complete ? &t.field_indexes.back() : nullptr;
+}
+
+// Renders the values of one indexed field occurrence, as the walk would: f(text) per value.
+template <class F>
+bool indexed_values(const Chunk& ch, const Record& r, const Template::FieldRef& ref, F&& f) {
+  const auto root = static_cast<std::int64_t>(r.instance);
+  const Instance& in = ch.instances()[static_cast<std::size_t>(root + ref.instance)];
+  const Item el{&in, &in.tmpl->nodes[ref.node]};
+  if (ref.attr >= 0) {
+    std::string v;
+    attr_text(v, ch, in, in.tmpl->attrs[static_cast<std::size_t>(ref.attr)], Style::windows);
+    return f(std::string_view(v));
+  }
+  const Content& c = content_of(ch, el, 70);
+  return emit_texts(ch, c.texts, std::string_view(), [&](std::string_view, std::string_view v) { return f(v); });
+}
+
+}  // namespace
+
 std::optional<std::string> RecordView::field(std::string_view name) const {
   std::optional<std::string> out;
+  if (!ok()) return out;
+  if (const Template::FieldIndex* ix = field_index(*chunk_, *record_)) {
+    const auto it = ix->by_name.find(std::string(name));
+    if (it == ix->by_name.end()) return out;
+    for (const Template::FieldRef& ref : it->second) {
+      indexed_values(*chunk_, *record_, ref, [&](std::string_view v) {
+        out = std::string(v);
+        return false;
+      });
+      if (out) return out;
+    }
+    return out;
+  }
   for_each_field([&](std::string_view k, std::string_view v) {
     if (k != name) return true;
     out = std::string(v);
     return false;
   });
   return out;
+}
+
+void RecordView::field_values(std::string_view name, const std::function<void(std::string_view)>& f) const {
+  if (!ok()) return;
+  if (const Template::FieldIndex* ix = field_index(*chunk_, *record_)) {
+    const auto it = ix->by_name.find(std::string(name));
+    if (it == ix->by_name.end()) return;
+    for (const Template::FieldRef& ref : it->second) {
+      indexed_values(*chunk_, *record_, ref, [&](std::string_view v) {
+        f(v);
+        return true;
+      });
+    }
+    return;
+  }
+  for_each_field([&](std::string_view k, std::string_view v) {
+    if (k == name) f(v);
+    return true;
+  });
 }
 
 void RecordView::append_json(std::string& out) const {
@@ -684,36 +819,21 @@ void RecordView::append_json(std::string& out) const {
   const Instance& in = chunk_->instances()[static_cast<std::size_t>(record_->instance)];
   const Template& t = *in.tmpl;
   // Every value of the record, nested instances' included, lies in one range of the chunk's
-  // values; its null pattern (and the templates of BinXml values) picks the plan.
+  // values; its shape (null pattern, templates of BinXml values) picks the plan.
   const Value* values = chunk_->values().data() + record_->value_begin;
   const std::size_t count = record_->value_end - record_->value_begin;
   thread_local std::string key;
-  key.clear();
-  for (std::size_t i = 0; i < count; ++i) {
-    const Value& v = values[i];
-    if (is_null_value(&v)) {
-      key.push_back('n');
-    } else if (v.type == kBinXml && v.nested >= 0) {
-      key.push_back('b');
-      const Template* nt = chunk_->instances()[static_cast<std::size_t>(v.nested)].tmpl;
-      key.append(reinterpret_cast<const char*>(&nt), sizeof nt);
-    } else {
-      key.push_back('v');
+  shape_key(*chunk_, *record_, key);
+  for (const Template::JsonPlan& p : t.json_plans) {
+    if (p.key != key) continue;
+    for (const Template::JsonStep& st : p.steps) {
+      out.append(p.text, st.literal_begin, st.literal_size);
+      if (st.value >= 0) json_value_of_now(out, &values[st.value]);
     }
-  }
-  const bool plain = true;
-  if (plain) {
-    for (const Template::JsonPlan& p : t.json_plans) {
-      if (p.key != key) continue;
-      for (const Template::JsonStep& st : p.steps) {
-        out.append(p.text, st.literal_begin, st.literal_size);
-        if (st.value >= 0) json_value_of_now(out, &values[st.value]);
-      }
-      return;
-    }
+    return;
   }
   Recorder rec;
-  const bool record = plain && t.json_plans.size() < 8;
+  const bool record = t.json_plans.size() < 8;
   if (record) {
     rec.out = &out;
     rec.values = values;
