@@ -392,6 +392,52 @@ bool Rule::matches(const formats::evtx::RecordView& v) const {
   return false;
 }
 
+RuleIndex::RuleIndex(const RuleSet& set) {
+  for (const Rule& r : set.rules) {
+    const auto idx = static_cast<std::uint32_t>(order_.size());
+    order_.push_back(&r);
+    for (const Target& t : r.targets) {
+      std::vector<std::string> sources;
+      for (const auto& c : t.channels) sources.push_back(lower(c));
+      for (const auto& p : t.providers) sources.push_back("provider:" + lower(p));
+      for (const std::string& src : sources) {
+        if (t.event_ids.empty()) {
+          by_key_[src + '\0' + "*"].push_back(idx);
+        } else {
+          for (const std::uint32_t id : t.event_ids) by_key_[src + '\0' + std::to_string(id)].push_back(idx);
+        }
+      }
+    }
+  }
+  for (auto& [k, v] : by_key_) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+  }
+  rules_ = order_.size();
+}
+
+void RuleIndex::candidates(const formats::evtx::RecordView& v, const std::function<void(const Rule&)>& f) const {
+  const auto ch = v.field("Channel");
+  const auto pr = v.field("Provider_Name");
+  const std::string eid = v.field("EventID").value_or("");
+  thread_local std::vector<std::uint32_t> found;
+  found.clear();
+  thread_local std::string key;
+  auto take = [&](const std::string& src) {
+    for (const char* id : {eid.c_str(), "*"}) {
+      key = src;
+      key.push_back('\0');
+      key += id;
+      if (const auto it = by_key_.find(key); it != by_key_.end()) found.insert(found.end(), it->second.begin(), it->second.end());
+    }
+  };
+  if (ch) take(lower(*ch));
+  if (pr) take("provider:" + lower(*pr));
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  for (const std::uint32_t i : found) f(*order_[i]);
+}
+
 void load_rules_text(const std::string& text, const std::string& file, const LoadOptions& options, RuleSet& out) {
   std::vector<YAML::Node> docs;
   try {

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -59,6 +61,23 @@ struct RuleSet {
 
 struct LoadOptions {
   const ExpandVars* expand = nullptr;  // values for |expand placeholders
+};
+
+// Rules indexed by the channel (or provider) and event id they apply to, so that a record is
+// tried only against the rules that can match it (most of a rule set never sees most events).
+class RuleIndex {
+ public:
+  explicit RuleIndex(const RuleSet& set);
+  // Calls f(rule) for each rule that may apply to the record, each once, in rule-set order;
+  // f decides with rule.matches(v).
+  void candidates(const formats::evtx::RecordView& v, const std::function<void(const Rule&)>& f) const;
+  [[nodiscard]] std::size_t size() const noexcept { return rules_; }
+
+ private:
+  // key: lower-case channel or "provider:" + provider, '\0', event id or "*"
+  std::unordered_map<std::string, std::vector<std::uint32_t>> by_key_;
+  std::vector<const Rule*> order_;
+  std::size_t rules_ = 0;
 };
 
 // Loads rules from YAML text (one or more documents); file names the origin in messages. Rules

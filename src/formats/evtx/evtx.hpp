@@ -259,8 +259,12 @@ class RecordView {
   void append_xml(std::string& out) const;
 
  private:
+  [[nodiscard]] const Template::FieldIndex* index() const;
   const Chunk* chunk_;
   const Record* record_;
+  // The record's field index, found on the first lookup (a hunt asks many fields of one record).
+  mutable const Template::FieldIndex* index_ = nullptr;
+  mutable bool index_known_ = false;
 };
 
 // FILETIME (100 ns since 1601) as ISO-8601 UTC with the given number of fraction digits (0-7).

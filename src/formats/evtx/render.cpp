@@ -742,6 +742,7 @@ const Template::FieldIndex* field_index(const Chunk& ch, const Record& r) {
     if (ix.key == key) return ix.complete ? &ix : nullptr;
   }
   if (t.field_indexes.size() >= 8) return nullptr;
+  t.field_indexes.reserve(8);  // never reallocated: views keep pointers to their index
   Template::FieldIndex ix;
   ix.key = key;
   IndexSink sink{ch, &in, ix};
@@ -769,10 +770,18 @@ bool indexed_values(const Chunk& ch, const Record& r, const Template::FieldRef& 
 
 }  // namespace
 
+const Template::FieldIndex* RecordView::index() const {
+  if (!index_known_) {
+    index_ = field_index(*chunk_, *record_);
+    index_known_ = true;
+  }
+  return index_;
+}
+
 std::optional<std::string> RecordView::field(std::string_view name) const {
   std::optional<std::string> out;
   if (!ok()) return out;
-  if (const Template::FieldIndex* ix = field_index(*chunk_, *record_)) {
+  if (const Template::FieldIndex* ix = index()) {
     const auto it = ix->by_name.find(std::string(name));
     if (it == ix->by_name.end()) return out;
     for (const Template::FieldRef& ref : it->second) {
@@ -794,7 +803,7 @@ std::optional<std::string> RecordView::field(std::string_view name) const {
 
 void RecordView::field_values(std::string_view name, const std::function<void(std::string_view)>& f) const {
   if (!ok()) return;
-  if (const Template::FieldIndex* ix = field_index(*chunk_, *record_)) {
+  if (const Template::FieldIndex* ix = index()) {
     const auto it = ix->by_name.find(std::string(name));
     if (it == ix->by_name.end()) return;
     for (const Template::FieldRef& ref : it->second) {
