@@ -9,7 +9,6 @@
 #include <cstring>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,6 +17,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "emoguard/text.hpp"
 #include "formats/evtx/evtx.hpp"
 #include "io/read_file.hpp"
 #include "io/walker.hpp"
@@ -38,13 +38,7 @@ struct Filter {
   [[nodiscard]] bool empty() const { return channels.empty() && providers.empty() && ids.empty() && !since && !until; }
 };
 
-std::string lower(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return r;
-}
+std::string lower(std::string_view s) { return text::to_lower_ascii(s); }
 
 // Windows' standard System fields: everything else in a record is event data.
 bool is_system_field(std::string_view k) {

@@ -60,7 +60,7 @@ void MappedFile::reset() noexcept {
   size_ = 0;
 }
 
-Result<MappedFile> MappedFile::open(const std::string& path, std::uint64_t max_bytes, bool follow_symlink) {
+Result<OpenedFile> open_regular(const std::string& path, bool follow_symlink) {
   // O_NONBLOCK: a FIFO that slipped past an earlier check must not hang the open.
   int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
   if (!follow_symlink) flags |= O_NOFOLLOW;
@@ -79,13 +79,20 @@ Result<MappedFile> MappedFile::open(const std::string& path, std::uint64_t max_b
     ::close(fd);
     return make_error(Errc::not_regular, path + ": not a regular file");
   }
-  const auto size = static_cast<std::uint64_t>(st.st_size);
+  return OpenedFile{fd, static_cast<std::uint64_t>(st.st_size), static_cast<std::uint64_t>(st.st_blocks) * 512};
+}
+
+Result<MappedFile> MappedFile::open(const std::string& path, std::uint64_t max_bytes, bool follow_symlink) {
+  auto opened = open_regular(path, follow_symlink);
+  if (!opened) return opened.error();
+  const int fd = opened->fd;
+  const std::uint64_t size = opened->size;
   if (size > max_bytes) {
     ::close(fd);
     return make_error(Errc::too_large, path + ": " + std::to_string(size) + " bytes exceeds the limit of " + std::to_string(max_bytes));
   }
   MappedFile m;
-  m.allocated_ = static_cast<std::uint64_t>(st.st_blocks) * 512;
+  m.allocated_ = opened->allocated;
   if (size == 0) {
     ::close(fd);
     return m;

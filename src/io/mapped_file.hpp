@@ -35,6 +35,16 @@ class MappedFile {
   std::uint64_t allocated_ = 0;
 };
 
+// Opens a regular file read-only (O_NONBLOCK, so a FIFO can never block; O_NOFOLLOW unless
+// follow_symlink) and refuses anything else; the descriptor is the caller's to close. Shared by
+// MappedFile and ReadFile.
+struct OpenedFile {
+  int fd = -1;
+  std::uint64_t size = 0;
+  std::uint64_t allocated = 0;  // bytes on disk
+};
+Result<OpenedFile> open_regular(const std::string& path, bool follow_symlink = true);
+
 // The one-line bilingual message for an errno on a path.
 Text errno_text(int err, const std::string& what);
 Errc errno_code(int err) noexcept;

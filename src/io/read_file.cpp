@@ -2,7 +2,6 @@
 #include "io/read_file.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -29,25 +28,12 @@ ReadFile::~ReadFile() {
 }
 
 Result<ReadFile> ReadFile::open(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (fd < 0) {
-    const int err = errno;
-    return make_error(errno_code(err), errno_text(err, path).en);
-  }
-  struct stat st{};
-  if (fstat(fd, &st) != 0) {
-    const int err = errno;
-    ::close(fd);
-    return make_error(errno_code(err), errno_text(err, path).en);
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return make_error(Errc::not_regular, path + ": not a regular file");
-  }
+  auto opened = open_regular(path);
+  if (!opened) return opened.error();
   ReadFile f;
-  f.fd_ = fd;
-  f.size_ = static_cast<std::uint64_t>(st.st_size);
-  (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  f.fd_ = opened->fd;
+  f.size_ = opened->size;
+  (void)::posix_fadvise(f.fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
   return f;
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "analyzers/hunt/sigma_condition.hpp"
+#include "emoguard/text.hpp"
 
 namespace emoguard::analyzers::hunt {
 
@@ -41,13 +42,7 @@ struct Compiled {
   std::optional<Condition> condition;
 };
 
-std::string lower(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return r;
-}
+std::string lower(std::string_view s) { return text::to_lower_ascii(s); }
 
 bool iequal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string_view>
 
+#include "emoguard/text.hpp"
 #include "formats/evtx/evtx.hpp"
 #include "formats/evtx/internal.hpp"
 
@@ -102,19 +103,6 @@ void append_entity(std::string& out, const std::string& name) {
   else out += "&" + name + ";";
 }
 
-void append_codepoint(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // Plain text of one content item (no escaping).
 void append_item_text(std::string& out, const Chunk& ch, const Item& it, Style style) {
@@ -126,7 +114,7 @@ void append_item_text(std::string& out, const Chunk& ch, const Item& it, Style s
       if (v) append_value_text(out, *v, style);
       return;
     }
-    case NodeKind::char_ref: append_codepoint(out, it.node->index); return;
+    case NodeKind::char_ref: text::append_utf8(out, it.node->index); return;
     case NodeKind::entity_ref: append_entity(out, str(it)); return;
     default: return;
   }

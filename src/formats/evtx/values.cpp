@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "emoguard/text.hpp"
 #include "formats/evtx/evtx.hpp"
 #include "formats/evtx/internal.hpp"
 
@@ -48,19 +49,7 @@ void append_utf16(std::string& out, const std::uint8_t* p, std::size_t units, bo
     } else if (u >= 0xDC00 && u <= 0xDFFF) {
       cp = 0xFFFD;
     }
-    if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
+    text::append_utf8(out, static_cast<char32_t>(cp));
   }
 }
 
@@ -168,23 +157,10 @@ void append_utf16_json(std::string& out, const std::uint8_t* p, std::size_t unit
     } else if (u >= 0xDC00 && u <= 0xDFFF) {
       cp = 0xFFFD;
     }
-    char* o = out.data() + w;
-    if (cp < 0x800) {
-      o[0] = static_cast<char>(0xC0 | (cp >> 6));
-      o[1] = static_cast<char>(0x80 | (cp & 0x3F));
-      w += 2;
-    } else if (cp < 0x10000) {
-      o[0] = static_cast<char>(0xE0 | (cp >> 12));
-      o[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      o[2] = static_cast<char>(0x80 | (cp & 0x3F));
-      w += 3;
-    } else {
-      o[0] = static_cast<char>(0xF0 | (cp >> 18));
-      o[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      o[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      o[3] = static_cast<char>(0x80 | (cp & 0x3F));
-      w += 4;
-    }
+    std::string enc;
+    text::append_utf8(enc, static_cast<char32_t>(cp));
+    std::memcpy(out.data() + w, enc.data(), enc.size());
+    w += enc.size();
     keep = w;
     i += n;
   }
@@ -245,15 +221,7 @@ void append_ansi(std::string& out, const std::uint8_t* p, std::size_t n) {
       out.push_back(static_cast<char>(b));
       continue;
     }
-    const std::uint32_t cp = b < 0xA0 ? kCp1252High[b - 0x80] : b;
-    if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
+    text::append_utf8(out, b < 0xA0 ? kCp1252High[b - 0x80] : b);
   }
 }
 
